@@ -1,0 +1,41 @@
+import { rateLimit, type Options } from 'express-rate-limit';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import type { Redis } from 'ioredis';
+import { RateLimitedError } from '../errors.js';
+
+export interface LimitOptions {
+  redis: Redis;
+  /** Keeps counters of different limiters and services apart in one Redis. */
+  prefix: string;
+  windowMs: number;
+  limit: number;
+  keyGenerator?: Options['keyGenerator'];
+  /** Count only failed requests (status >= 400), e.g. for login throttling. */
+  countFailuresOnly?: boolean;
+}
+
+/**
+ * A limiter whose counters live in Redis, so the limit holds across replicas. If Redis is down,
+ * requests pass (fail open) rather than the whole API failing with it.
+ */
+export function redisRateLimit(options: LimitOptions) {
+  return rateLimit({
+    windowMs: options.windowMs,
+    limit: options.limit,
+    standardHeaders: 'draft-6',
+    legacyHeaders: false,
+    passOnStoreError: true,
+    skipFailedRequests: false,
+    skipSuccessfulRequests: options.countFailuresOnly ?? false,
+    ...(options.keyGenerator ? { keyGenerator: options.keyGenerator } : {}),
+    store: new RedisStore({
+      prefix: `rl:${options.prefix}:`,
+      sendCommand: (command: string, ...args: string[]) => options.redis.call(command, ...args) as Promise<RedisReply>,
+    }),
+    handler: (req, _res, next) => {
+      const reset = (req as typeof req & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : Math.ceil(options.windowMs / 1000);
+      next(new RateLimitedError(seconds));
+    },
+  });
+}
