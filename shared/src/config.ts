@@ -1,4 +1,4 @@
-import { cleanEnv, str, port, url, bool, num, EnvError, EnvMissingError, type Spec } from 'envalid';
+import { cleanEnv, str, port, url, num, EnvError, EnvMissingError, type Spec } from 'envalid';
 
 export { str, port, url, bool, num } from 'envalid';
 

@@ -9,6 +9,7 @@ export interface SigningKey {
 }
 
 export function loadSigningKey(file: string, kid: string): SigningKey {
+  // eslint-disable-next-line security/detect-non-literal-fs-filename -- the path is operator configuration, not user input
   const privateKey = createPrivateKey(readFileSync(file));
   if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new Error('JWT_PRIVATE_KEY_FILE must hold a P-256 (ES256) private key');
