@@ -16,3 +16,4 @@ export * from './http/pagination.js';
 export * from './auth/verifier.js';
 export * from './auth/jwks.js';
 export * from './auth/guard.js';
+export * from './http/spec.js';
