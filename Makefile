@@ -1,0 +1,30 @@
+# The verbs a newcomer types. Each one is a script in scripts/;
+# docs/runbooks/local-stack.md tells how the local stack works.
+.DEFAULT_GOAL := help
+.PHONY: help up down logs test build lint clean
+
+help: ## list the verbs
+	@printf 'make <verb>:\n'
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z]+:.*## / { printf "  %-6s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+up: ## start the local stack: infrastructure, build, migrations, services, gateway on :8080
+	@scripts/up.sh
+
+down: ## stop the services and the gateway (PostgreSQL, RabbitMQ, Redis keep running)
+	@scripts/down.sh
+
+logs: ## follow the services' logs (scripts/logs.sh gateway: the gateway's)
+	@scripts/logs.sh
+
+test: ## build, lint, typecheck, then every workspace's tests with coverage
+	@scripts/test.sh
+
+build: ## compile TypeScript (npm run build)
+	npm run build
+
+lint: ## eslint (npm run lint)
+	npm run lint
+
+clean: ## remove build output and coverage (dist, coverage, *.tsbuildinfo); keeps .run
+	rm -rf shared/dist shared/coverage services/*/dist services/*/coverage
+	find . \( -name node_modules -o -name .git -o -name .run \) -prune -o -name '*.tsbuildinfo' -type f -print -exec rm -f {} +

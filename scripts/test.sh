@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# scripts/test.sh (make test): everything CI checks, from a bare machine.
+#   infrastructure → npm ci if node_modules is missing → secrets → provision →
+#   build, lint, typecheck → the mocha suites (under c8) of every workspace that
+#   has a .mocharc.json: shared first (env: scripts/env.sh kit test), then each
+#   service (scripts/env.sh <svc> test), each inside its own directory.
+# Keeps going after a failure, prints a coverage summary per workspace, and
+# ends with exactly one line `tests: <passed> passed, <failed> failed`.
+# A failed build, lint or typecheck, and a mocha run that crashed (no
+# "passing" line) or exited non-zero without a failing test, count as 1 failed.
+# Exits non-zero if anything failed. Each suite's output: .run/test/<workspace>.log
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+SCRIPTS="$ROOT/scripts"
+TEST_LOG_DIR="$RUN_DIR/test"
+PASSED=0
+FAILED=0
+SUMMARY=()    # one line per gate or suite
+COVERAGE=()   # one line per suite
+
+prepare() {
+  "$SCRIPTS/infra.sh" ensure
+  install_deps if-missing
+  "$SCRIPTS/secrets.sh"
+  "$SCRIPTS/provision.sh"
+}
+
+# gate <name> <npm script>: build, lint, typecheck.
+gate() {
+  log "npm run $2"
+  if (cd "$ROOT" && npm run "$2"); then
+    SUMMARY+=("$(printf '%-10s ok' "$1")")
+  else
+    SUMMARY+=("$(printf '%-10s FAILED (counted as 1 failed)' "$1")")
+    FAILED=$((FAILED + 1))
+  fi
+}
+
+# Workspaces with tests, "<dir> <env name>" lines: shared first, then services.
+test_workspaces() {
+  local svc
+  [ -f "$ROOT/shared/.mocharc.json" ] && printf 'shared kit\n'
+  for svc in $(services); do
+    [ -f "$ROOT/services/$svc/.mocharc.json" ] && printf 'services/%s %s\n' "$svc" "$svc"
+  done
+  return 0
+}
+
+# count <pattern> <log>: the number before "passing"/"failing"/"pending" in
+# mocha's last summary, empty if there is none.
+count() {
+  sed -E 's/\x1b\[[0-9;]*m//g' "$2" | grep -E "^[[:space:]]*[0-9]+ $1( |\$)" | tail -n 1 | grep -oE '[0-9]+' | head -n 1 || true
+}
+
+# c8's text-summary lines → "statements 91.2%, branches 80%, functions 88%, lines 91.2%"
+coverage_of() {
+  sed -E 's/\x1b\[[0-9;]*m//g' "$1" |
+    sed -nE 's/^(Statements|Branches|Functions|Lines)[[:space:]]*:[[:space:]]*([0-9.]+%|Unknown).*/\1 \2/p' |
+    tail -n 4 | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), tolower($1), $2 } END { if (NR) print "" }' || true
+}
+
+run_suite() {
+  local dir="$1" env_name="$2" name log_file rc=0 passing failing pending coverage
+  name="$(basename "$dir")"
+  log_file="$TEST_LOG_DIR/$name.log"
+  log "tests: $dir (env: scripts/env.sh $env_name test)"
+  (cd "$ROOT/$dir" && "$SCRIPTS/env.sh" "$env_name" test -- \
+    npx --no-install c8 --reporter=text-summary --reporter=lcov --report-dir=coverage \
+    npx --no-install mocha) 2>&1 | tee "$log_file" || rc=$?
+  passing="$(count passing "$log_file")"
+  failing="$(count failing "$log_file")"
+  pending="$(count pending "$log_file")"
+  if [ -z "$passing" ]; then
+    SUMMARY+=("$(printf '%-10s no "passing" line: mocha crashed (exit %s), counted as 1 failed' "$name" "$rc")")
+    FAILED=$((FAILED + 1))
+  else
+    PASSED=$((PASSED + passing))
+    FAILED=$((FAILED + ${failing:-0}))
+    SUMMARY+=("$(printf '%-10s %s passing, %s failing, %s pending' "$name" "$passing" "${failing:-0}" "${pending:-0}")")
+    if [ "$rc" -ne 0 ] && [ "${failing:-0}" -eq 0 ]; then
+      SUMMARY+=("$(printf '%-10s exited %s without a failing test (a hook or a coverage threshold?), counted as 1 failed' "" "$rc")")
+      FAILED=$((FAILED + 1))
+    fi
+  fi
+  coverage="$(coverage_of "$log_file")"
+  COVERAGE+=("$(printf '%-10s %s' "$name" "${coverage:-no coverage summary}  ($dir/coverage/lcov.info)")")
+}
+
+report() {
+  local line
+  printf '\n==> summary (logs: %s)\n' "${TEST_LOG_DIR#"$ROOT"/}/"
+  for line in "${SUMMARY[@]}"; do printf '    %s\n' "$line"; done
+  printf '==> coverage\n'
+  [ ${#COVERAGE[@]} -gt 0 ] || printf '    no workspace has a .mocharc.json yet\n'
+  for line in "${COVERAGE[@]}"; do printf '    %s\n' "$line"; done
+  printf 'tests: %s passed, %s failed\n' "$PASSED" "$FAILED"
+}
+
+main() {
+  local suites suite
+  prepare
+  mkdir -p "$TEST_LOG_DIR"
+  gate build build
+  gate lint lint
+  gate typecheck typecheck
+  mapfile -t suites < <(test_workspaces)
+  for suite in "${suites[@]}"; do
+    # shellcheck disable=SC2086 # "<dir> <env name>"
+    run_suite $suite </dev/null
+  done
+  report
+  [ "$FAILED" -eq 0 ]
+}
+
+main "$@"
