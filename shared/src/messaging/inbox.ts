@@ -23,6 +23,9 @@ async function handle(
   options: InboxOptions = {},
 ): Promise<boolean> {
   const em = (target instanceof MikroORM ? target.em.fork() : target) as EntityManager;
+  if (!em.getMetadata().find(InboxRecordSchema.meta.className)) {
+    throw new Error('The inbox entity is not registered: add messagingEntities to the entities given to createOrm');
+  }
   const consumer = options.consumer ?? currentMessage()?.queue ?? '';
   return em.transactional(async (tx) => {
     const result = await tx

@@ -19,6 +19,9 @@ export class Outbox {
   add<TData extends object>(em: EntityManager, message: NewMessage<TData>): Envelope<TData> {
     const envelope = createEnvelope(message);
     this.schemas.validate(envelope);
+    if (!em.getMetadata().find(OutboxRecordSchema.meta.className)) {
+      throw new Error('The outbox entity is not registered: add messagingEntities to the entities given to createOrm');
+    }
     em.persist(
       em.create(OutboxRecordSchema, {
         id: envelope.messageId,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { expect } from 'chai';
-import type { MikroORM } from '../../src/db/orm.js';
+import { createOrm, type MikroORM } from '../../src/db/orm.js';
 import {
   MessageSchemas,
   MessageValidationError,
@@ -10,8 +10,11 @@ import {
   UnknownMessageTypeError,
   createEnvelope,
   findContractsDir,
+  InboxRecordSchema,
 } from '../../src/messaging/index.js';
 import { countRows, openMessagingOrm, truncateMessagingTables } from '../support/database.js';
+import { DATABASE_URL } from '../support/env.js';
+import { quietLogger } from '../support/logger.js';
 import { ORDER_PLACED, createTestSchemas } from '../support/schemas.js';
 
 describe('message schemas', () => {
@@ -55,6 +58,15 @@ describe('message schemas', () => {
     expect(rows).to.have.length(1);
     expect(rows[0]!.routing_key).to.equal(ORDER_PLACED);
     expect(rows[0]!.payload).to.deep.equal(envelope);
+  });
+
+  it('when the ORM lacks the messaging entities, then Outbox.add says how to fix it', async () => {
+    const bare = await createOrm({ url: DATABASE_URL, entities: [InboxRecordSchema], migrations: [], logger: quietLogger() });
+    try {
+      expect(() => outbox.add(bare.em.fork(), { type: ORDER_PLACED, data: { orderId: randomUUID(), amount: 1 } })).to.throw('add messagingEntities');
+    } finally {
+      await bare.close();
+    }
   });
 
   it('when the envelope is malformed, then validation rejects it', () => {
