@@ -17,3 +17,4 @@ export * from './auth/verifier.js';
 export * from './auth/jwks.js';
 export * from './auth/guard.js';
 export * from './http/spec.js';
+export * from './messaging/index.js';

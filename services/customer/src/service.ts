@@ -43,8 +43,8 @@ export async function startCustomerService(config: CustomerConfig, options: { ha
     config,
     checks: {
       database: async () => {
-        const { ok, reason } = await orm.checkConnection();
-        if (!ok) throw new Error(reason);
+        const status = await orm.checkConnection();
+        if (!status.ok) throw new Error(status.reason);
       },
       broker: async () => {
         if (!bus.isConnected()) throw new Error('not connected');

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { runWithContext } from '../logging/context.js';
+import { newTraceId, runWithContext } from '../logging/context.js';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -12,7 +12,6 @@ export function parseTraceparent(header: string | undefined): { traceId: string;
   return { traceId: match[1]!, parentId: match[2]!, flags: match[3]! };
 }
 
-export const newTraceId = () => randomBytes(16).toString('hex');
 export const newSpanId = () => randomBytes(8).toString('hex');
 
 /**

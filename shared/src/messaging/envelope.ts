@@ -1,5 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { currentContext } from '../logging/context.js';
+import { randomUUID } from 'node:crypto';
+import { currentContext, newTraceId } from '../logging/context.js';
 import { currentMessage } from './message-context.js';
 
 /** What travels on the bus: one JSON object per event or command (contracts/events/envelope.schema.json). */
@@ -45,7 +45,3 @@ export function createEnvelope<TData>(message: NewMessage<TData>): Envelope<TDat
   };
 }
 
-/** A W3C trace-context trace id (32 hex digits), for messages started outside any request. */
-export function newTraceId(): string {
-  return randomBytes(16).toString('hex');
-}

@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
 
-/** Set by the test environment; these defaults match a local set-up (scripts/ create them). */
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kit_test';
-export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672/commerce_test';
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through make test (scripts/env.sh kit test -- npx mocha)`);
+  return value;
+}
+
+/** The kit's own test database and vhost, from scripts/env.sh kit test. */
+export const DATABASE_URL = required('DATABASE_URL');
+export const AMQP_URL = required('AMQP_URL');
 
 /** Names unique to one test run, so runs (and engineers) sharing a broker never see each other's messages. */
 export function uniqueName(prefix: string): string {

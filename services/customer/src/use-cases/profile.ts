@@ -49,6 +49,6 @@ export async function deleteAccount(em: EntityManager, customerId: string): Prom
     const customer = await findLiveCustomer(tx, customerId, { lock: true });
     customer.markDeleted();
     await revokeAllSessions(tx, customerId);
-    await customerDeleted(tx, customer);
+    customerDeleted(tx, customer);
   });
 }

@@ -19,7 +19,7 @@ export async function registerCustomer(em: EntityManager, registration: Registra
   try {
     await em.transactional(async (tx) => {
       tx.persist(customer);
-      await customerRegistered(tx, customer);
+      customerRegistered(tx, customer);
     });
   } catch (error) {
     if (isUniqueViolation(error, 'customers_email_unique')) throw emailTaken();

@@ -1,0 +1,25 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
+
+function start(env: NodeJS.ProcessEnv) {
+  return spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/main.ts'], { cwd: serviceDir, env, encoding: 'utf8', timeout: 20_000 });
+}
+
+describe('start-up configuration', () => {
+  it('when a required variable is missing, then the service refuses to start and names it', () => {
+    const { JWT_PRIVATE_KEY_FILE: _dropped, ...env } = process.env;
+    const run = start(env);
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.match(/JWT_PRIVATE_KEY_FILE is missing/);
+  });
+
+  it('when a variable is malformed, then the message names it', () => {
+    const run = start({ ...process.env, PORT: 'eighty', REDIS_URL: 'nope' });
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.match(/PORT is malformed/);
+    expect(run.stderr).to.match(/REDIS_URL is malformed/);
+  });
+});
