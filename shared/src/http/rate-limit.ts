@@ -1,7 +1,7 @@
 import { rateLimit, type Options } from 'express-rate-limit';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Redis } from 'ioredis';
 import { RateLimitedError } from '../errors.js';
+import { RecoveringRedisStore } from './rate-limit-store.js';
 
 export interface LimitOptions {
   redis: Redis;
@@ -28,10 +28,7 @@ export function redisRateLimit(options: LimitOptions) {
     skipFailedRequests: false,
     skipSuccessfulRequests: options.countFailuresOnly ?? false,
     ...(options.keyGenerator ? { keyGenerator: options.keyGenerator } : {}),
-    store: new RedisStore({
-      prefix: `rl:${options.prefix}:`,
-      sendCommand: (command: string, ...args: string[]) => options.redis.call(command, ...args) as Promise<RedisReply>,
-    }),
+    store: new RecoveringRedisStore(options.redis, `rl:${options.prefix}:`),
     handler: (req, _res, next) => {
       const reset = (req as typeof req & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : Math.ceil(options.windowMs / 1000);

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createLogger } from '@commerce/shared';
+import { eventually } from '@commerce/shared/testing';
 import { loadCustomerConfig, type CustomerConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
 import { startCustomerService, type RunningService } from '../../src/service.js';
@@ -35,6 +36,10 @@ export function useCustomerService(env: Record<string, string> = {}): Harness {
     await wipe(h.db, redis);
     h.service = await startCustomerService(h.config, { port: 0 });
     h.api = new ApiClient(h.service.url);
+    // Broker and Redis connect in the background; tests start once the service says it is ready.
+    await eventually(async () => {
+      if ((await h.api.get('/health/ready')).status !== 200) throw new Error('customer service not ready');
+    }, { timeoutMs: 15_000 });
     h.adminToken = async () => {
       const email = `admin-${Math.random().toString(36).slice(2)}@example.com`;
       const orm2 = await openDatabase(h.config.DATABASE_URL, createLogger('customer-test', 'error'));
