@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { eventually } from '@commerce/shared/testing';
 import { useCustomerService } from '../support/harness.js';
+import { startCustomerService } from '../../src/service.js';
 import { signedUpCustomer } from '../support/accounts.js';
 
 describe('ops endpoints and the HTTP stack', () => {
@@ -93,7 +94,6 @@ describe('the shared API rate limit', () => {
   });
 
   it('when the counters are in Redis, then a second replica shares them', async () => {
-    const { startCustomerService } = await import('../../src/service.js');
     const replica = await startCustomerService(h.config, { port: 0 });
     try {
       for (let i = 0; i < 3; i++) expect((await h.api.get('/api/v1/auth/jwks.json')).status).to.equal(200);
