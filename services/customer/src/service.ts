@@ -51,7 +51,7 @@ export async function startCustomerService(config: CustomerConfig, options: { ha
       },
       redis: () => redis.ping(),
     },
-    routes: customerRoutes({ em: orm.em, tokens, verify: createTokenVerifier(tokens.keyResolver()), redis, config }),
+    routes: customerRoutes({ em: orm.em, tokens, verify: createTokenVerifier(tokens.keyResolver()), redis, logger, config }),
   });
 
   const server = await new Promise<Server>((resolve) => {

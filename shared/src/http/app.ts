@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import { traceContext } from './trace.js';
 import { httpMetrics } from './metrics.js';
+import { accessLog } from './access-log.js';
 import { opsRouter, type ReadinessCheck } from './health.js';
 import { redisRateLimit } from './rate-limit.js';
 import { problemHandler } from './problem.js';
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions): Express {
 
   app.use(traceContext);
   app.use(httpMetrics(options.metrics));
+  app.use(accessLog(logger));
   app.use(helmet());
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   app.use(cors({ origin: origins, exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'traceparent'] }));
@@ -56,7 +58,7 @@ export function createApp(options: AppOptions): Express {
 
   app.use(
     '/api',
-    redisRateLimit({ redis: options.redis, prefix: `${options.service}:api`, windowMs: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }),
+    redisRateLimit({ redis: options.redis, logger, prefix: `${options.service}:api`, windowMs: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }),
   );
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(

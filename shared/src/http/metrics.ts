@@ -1,14 +1,6 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
+import { routeOf } from './route-of.js';
 import type { Metrics } from '../metrics/registry.js';
-
-/** The route template, never the raw path, so ids don't explode the label cardinality. */
-function routeOf(req: Request): string {
-  const openapi = (req as Request & { openapi?: { openApiRoute?: string } }).openapi;
-  if (openapi?.openApiRoute) return openapi.openApiRoute;
-  const route = req.route as { path?: unknown } | undefined;
-  if (typeof route?.path === 'string') return `${req.baseUrl}${route.path}`;
-  return 'unmatched';
-}
 
 export function httpMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {

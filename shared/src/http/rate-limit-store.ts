@@ -7,6 +7,10 @@ import type { Redis } from 'ioredis';
  * at that moment the store stays broken for the life of the process (every call fails, so with
  * fail-open nothing is ever limited). This store creates the Redis store on first use and creates it
  * again after a failed start, so limits begin to hold as soon as Redis answers.
+ *
+ * While Redis is unreachable it fails open itself: the request is counted as the first of its window
+ * and the outage is reported through `onError` (a log line), instead of express-rate-limit printing
+ * a stack trace to stderr for every request.
  */
 export class RecoveringRedisStore implements Store {
   private options?: Options;
@@ -15,6 +19,7 @@ export class RecoveringRedisStore implements Store {
   constructor(
     private readonly redis: Redis,
     readonly prefix: string,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
   init(options: Options): void {
@@ -37,18 +42,36 @@ export class RecoveringRedisStore implements Store {
   }
 
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    return (await this.store()).get(key);
+    try {
+      return await (await this.store()).get(key);
+    } catch (error) {
+      this.onError(error);
+      return undefined;
+    }
   }
 
   async increment(key: string): Promise<IncrementResponse> {
-    return (await this.store()).increment(key);
+    try {
+      return await (await this.store()).increment(key);
+    } catch (error) {
+      this.onError(error);
+      return { totalHits: 1, resetTime: new Date(Date.now() + (this.options?.windowMs ?? 60_000)) };
+    }
   }
 
   async decrement(key: string): Promise<void> {
-    await (await this.store()).decrement(key);
+    try {
+      await (await this.store()).decrement(key);
+    } catch (error) {
+      this.onError(error);
+    }
   }
 
   async resetKey(key: string): Promise<void> {
-    await (await this.store()).resetKey(key);
+    try {
+      await (await this.store()).resetKey(key);
+    } catch (error) {
+      this.onError(error);
+    }
   }
 }

@@ -1,3 +1,5 @@
+import Transport from 'winston-transport';
+
 /**
  * Test helpers shared by every service's tests (imported as `@commerce/shared/testing`).
  * Not used by production code.
@@ -13,5 +15,14 @@ export async function eventually<T>(assertion: () => Promise<T> | T, { timeoutMs
       if (Date.now() >= deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
+  }
+}
+
+/** A winston transport that keeps log lines in memory, to assert on what a component logged. */
+export class MemoryTransport extends Transport {
+  readonly lines: Record<string, unknown>[] = [];
+  override log(info: Record<string, unknown>, next: () => void) {
+    this.lines.push({ ...info });
+    next();
   }
 }

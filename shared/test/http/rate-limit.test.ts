@@ -7,13 +7,16 @@ import { Redis } from 'ioredis';
 import { redisRateLimit } from '../../src/http/rate-limit.js';
 import { problemHandler } from '../../src/http/problem.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { MemoryTransport } from '../../src/testing/index.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/1';
+
+const logged = new MemoryTransport();
 
 async function serve(redis: Redis, limit: number): Promise<{ url: string; server: Server; prefix: string }> {
   const app = express();
   const prefix = `test-${randomBytes(4).toString('hex')}`;
-  app.use(redisRateLimit({ redis, prefix, windowMs: 60_000, limit }));
+  app.use(redisRateLimit({ redis, logger: createLogger('test', 'warn', [logged]), prefix, windowMs: 60_000, limit }));
   app.get('/', (_req, res) => void res.json({ ok: true }));
   app.use(problemHandler(createLogger('test', 'error')));
   const server = await new Promise<Server>((resolve) => {
@@ -52,6 +55,8 @@ describe('Redis-backed rate limit', () => {
     cleanups.push(() => void server.close());
     expect(await statuses(url, 2)).to.deep.equal([200, 429]);
     redis.disconnect();
-    expect(await statuses(url, 2)).to.deep.equal([200, 200]);
+    logged.lines.length = 0;
+    expect(await statuses(url, 3)).to.deep.equal([200, 200, 200]);
+    expect(logged.lines.map((l) => l.message)).to.deep.equal(['rate limit store unavailable; requests pass unlimited']);
   });
 });

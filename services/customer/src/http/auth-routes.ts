@@ -10,11 +10,12 @@ import type { HttpDeps } from './context.js';
 /** Throttle keys never hold the email itself. */
 const emailKey = (req: Request) => createHash('sha256').update(normalizeEmail(String((req.body as { email?: string }).email ?? ''))).digest('hex');
 
-export function authRoutes(router: Router, { em, tokens, redis, config }: HttpDeps) {
+export function authRoutes(router: Router, { em, tokens, redis, logger, config }: HttpDeps) {
   const windowMs = config.LOGIN_WINDOW_SECONDS * 1000;
-  const throttleByIp = redisRateLimit({ redis, prefix: 'customer:login-ip', windowMs, limit: config.LOGIN_FAILURES_PER_IP, countFailuresOnly: true });
+  const throttleByIp = redisRateLimit({ redis, logger, prefix: 'customer:login-ip', windowMs, limit: config.LOGIN_FAILURES_PER_IP, countFailuresOnly: true });
   const throttleByEmail = redisRateLimit({
     redis,
+    logger,
     prefix: 'customer:login-email',
     windowMs,
     limit: config.LOGIN_FAILURES_PER_EMAIL,

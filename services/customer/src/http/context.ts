@@ -1,4 +1,4 @@
-import type { EntityManager, Redis, TokenVerifier } from '@commerce/shared';
+import type { EntityManager, Logger, Redis, TokenVerifier } from '@commerce/shared';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import type { CustomerConfig } from '../config.js';
 
@@ -9,5 +9,6 @@ export interface HttpDeps {
   tokens: AccessTokens;
   verify: TokenVerifier;
   redis: Redis;
+  logger: Logger;
   config: CustomerConfig;
 }

@@ -1,27 +1,6 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-
-const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Runs an operator command as make up does; its coverage is kept apart (see startup.test.ts). */
-function run(script: string, args: string[], env: NodeJS.ProcessEnv) {
-  const coverageDir = mkdtempSync(join(tmpdir(), 'customer-cli-coverage-'));
-  try {
-    return spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', script, ...args], {
-      cwd: serviceDir,
-      env: { ...env, NODE_V8_COVERAGE: coverageDir },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-  } finally {
-    rmSync(coverageDir, { recursive: true, force: true });
-  }
-}
+import { runNode as run } from '../support/run-node.js';
 
 describe('operator commands', () => {
   const db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
