@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   OutboxRelay,
-  closeGracefully,
+  createShutdown,
+  shutdownOnSignals,
   createApp,
   createBus,
   createLogger,
@@ -60,15 +61,12 @@ export async function startCustomerService(config: CustomerConfig, options: { ha
   const { port } = server.address() as AddressInfo;
   logger.info('customer service listening', { port });
 
-  const closers = [() => relay.stop(), () => bus.close(), () => orm.close(), async () => void (await redis.quit())];
-  const shutdown = options.handleSignals
-    ? closeGracefully(server, closers, logger, config.SHUTDOWN_TIMEOUT_MS)
-    : async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-        for (const close of closers) await close();
-      };
-  return { url: `http://127.0.0.1:${port}`, server, close: () => shutdown('close') };
+  const shutdown = createShutdown(
+    server,
+    [() => relay.stop(), () => bus.close(), () => orm.close(), async () => void (await redis.quit())],
+    logger,
+    config.SHUTDOWN_TIMEOUT_MS,
+  );
+  if (options.handleSignals) shutdownOnSignals(shutdown);
+  return { url: `http://127.0.0.1:${port}`, server, close: () => shutdown('closed by its owner') };
 }
