@@ -27,13 +27,15 @@ prepare() {
   "$SCRIPTS/provision.sh"
 }
 
-# gate <name> <npm script>: build, lint, typecheck.
+# gate <name> <command...>: build, lint, typecheck, config checks.
 gate() {
-  log "npm run $2"
-  if (cd "$ROOT" && npm run "$2"); then
-    SUMMARY+=("$(printf '%-10s ok' "$1")")
+  local name="$1"
+  shift
+  log "$*"
+  if (cd "$ROOT" && "$@"); then
+    SUMMARY+=("$(printf '%-10s ok' "$name")")
   else
-    SUMMARY+=("$(printf '%-10s FAILED (counted as 1 failed)' "$1")")
+    SUMMARY+=("$(printf '%-10s FAILED (counted as 1 failed)' "$name")")
     FAILED=$((FAILED + 1))
   fi
 }
@@ -102,9 +104,14 @@ main() {
   local suites suite
   prepare
   mkdir -p "$TEST_LOG_DIR"
-  gate build build
-  gate lint lint
-  gate typecheck typecheck
+  gate build npm run build
+  gate lint npm run lint
+  gate typecheck npm run typecheck
+  if command -v promtool >/dev/null; then
+    gate prometheus promtool check config monitoring/prometheus/prometheus.yml
+  else
+    SUMMARY+=("$(printf '%-10s skipped: promtool is not installed (Debian package prometheus)' prometheus)")
+  fi
   mapfile -t suites < <(test_workspaces)
   for suite in "${suites[@]}"; do
     # shellcheck disable=SC2086 # "<dir> <env name>"
