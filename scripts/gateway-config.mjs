@@ -22,8 +22,9 @@ const SAFE_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 const SAFE_NAME = /^[a-z][-a-z0-9]*$/; // a Kubernetes Service name (DNS-1035 label)
 const SAFE_SIZE = /^[0-9]+[kKmMgG]?$/;
 
+// Same shape as the services' problems; nginx fills $request_id in when it answers.
 const problem = (status, title, code) =>
-  JSON.stringify({ type: 'about:blank', title, status, code });
+  JSON.stringify({ type: `/docs/errors#${code}`, title, status, code, traceId: '$request_id' });
 
 function fail(message) {
   process.stderr.write(`gateway-config: ${message}\n`);
