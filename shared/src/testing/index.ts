@@ -26,3 +26,6 @@ export class MemoryTransport extends Transport {
     next();
   }
 }
+
+export { ApiClient, type ApiResponse } from './api-client.js';
+export { runNode } from './run-node.js';

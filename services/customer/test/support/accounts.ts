@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient } from '@commerce/shared/testing';
 import { uniqueEmail } from './harness.js';
 
 export interface Account {

@@ -1,12 +1,11 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createLogger } from '@commerce/shared';
-import { eventually } from '@commerce/shared/testing';
+import { ApiClient, eventually } from '@commerce/shared/testing';
 import { loadCustomerConfig, type CustomerConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
 import { startCustomerService, type RunningService } from '../../src/service.js';
 import { registerCustomer } from '../../src/use-cases/register.js';
-import { ApiClient } from './api-client.js';
 
 export interface Harness {
   api: ApiClient;

@@ -1,27 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runNode as runNodeIn } from '@commerce/shared/testing';
 
 const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
 
-/**
- * Runs a TypeScript entry point of this service in a child process, as an operator would.
- * The child's coverage goes to a throw-away folder: c8 merges raw per-process coverage before
- * applying source maps, and a barely-run child's copy of each module would overwrite the counts
- * of the test process.
- */
-export function runNode(script: string, args: string[], env: NodeJS.ProcessEnv) {
-  const coverageDir = mkdtempSync(join(tmpdir(), 'customer-child-coverage-'));
-  try {
-    return spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', script, ...args], {
-      cwd: serviceDir,
-      env: { ...env, NODE_V8_COVERAGE: coverageDir },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-  } finally {
-    rmSync(coverageDir, { recursive: true, force: true });
-  }
-}
+/** Runs a TypeScript entry point of the customer service in a child process (see the kit's runNode). */
+export const runNode = (script: string, args: string[], env: NodeJS.ProcessEnv) => runNodeIn(serviceDir, script, args, env);
