@@ -57,6 +57,7 @@ describe('admin: /api/v1/customers', () => {
     const admin = await h.adminToken();
     const res = await h.api.get<{ code: string }>('/api/v1/customers?cursor=bm9wZQ', { token: admin.accessToken });
     expect(res.status).to.equal(400);
+    expect(res.body.code).to.equal('INVALID_CURSOR');
   });
 
   it('when reading one customer, then 200 with an ETag and 304 when unchanged; unknown id 404; malformed id 400', async () => {
