@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { categoryRoutes } from './category-routes.js';
 import { productRoutes } from './product-routes.js';
+import { inventoryRoutes } from './inventory-routes.js';
 import type { HttpDeps } from './context.js';
 
 type RouteModule = (router: Router, deps: HttpDeps) => void;
@@ -10,7 +11,7 @@ type RouteModule = (router: Router, deps: HttpDeps) => void;
  * src/http/inventory-routes.ts) plugs in by adding its module to this list. Product routes mount
  * `/products/bulk` before `/products/:productId`, so "bulk" is never taken for an id.
  */
-export const routeModules: RouteModule[] = [categoryRoutes, productRoutes];
+export const routeModules: RouteModule[] = [categoryRoutes, productRoutes, inventoryRoutes];
 
 export function catalogRoutes(deps: HttpDeps) {
   return (router: Router) => {
