@@ -47,6 +47,21 @@ describe('reservation sweeper', () => {
     await expectInvariants(s, productId);
   });
 
+  it('when two replicas sweep the same expired reservations at once, then each is released exactly once', async () => {
+    const productId = await stockedProduct(s, 30);
+    const orders: string[] = Array.from({ length: 15 }, () => randomUUID());
+    for (const orderId of orders) await reserve(orderId, productId, 2, new Date(Date.now() - 1_000));
+    const replicas = [1, 2].map(() => new ReservationSweeper({ em: s.orm.em, logger, cache, intervalMs: 60_000 }));
+
+    const released = await Promise.all(replicas.map((r) => r.sweepOnce()));
+    expect(released[0]! + released[1]!).to.equal(15);
+    expect(await levelOf(s, productId)).to.deep.equal({ onHand: 30, reserved: 0 });
+    expect((await movementsOf(s, productId)).filter((m) => m.kind === 'release')).to.have.length(15);
+    const answers = await outboxEvents(s, { type: 'catalog.stock.released' });
+    expect(answers.filter((e) => orders.includes(e.data.orderId as string))).to.have.length(15);
+    await expectInvariants(s, productId);
+  });
+
   it('when a commit holds the expired reservation, then the sweeper skips it and the commit wins', async () => {
     const productId = await stockedProduct(s, 2);
     const orderId = randomUUID();

@@ -32,6 +32,23 @@ describe('stock commands against the real database', () => {
     expect(rejected.filter((e) => orders.includes(e.data.orderId as string))).to.have.length(90);
   });
 
+  it('when 60 orders reserve the same products listed in different orders, then none deadlocks and the stock adds up', async () => {
+    const products = [await stockedProduct(s, 40), await stockedProduct(s, 40), await stockedProduct(s, 40)];
+    const outcomes = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => {
+        // Each order names the products in another order; the guard sorts them, so locks are always taken A, B, C.
+        const items = (i % 2 ? [...products].reverse() : [products[1]!, products[2]!, products[0]!]).map((productId) => ({ productId, quantity: 1 }));
+        return handle('catalog.reserve-stock', { orderId: randomUUID(), items, expiresAt: inAnHour() });
+      }),
+    );
+    expect(outcomes.filter((o) => o?.answer === 'reserved')).to.have.length(40);
+    expect(outcomes.filter((o) => o?.answer === 'rejected')).to.have.length(20);
+    for (const productId of products) {
+      expect(await levelOf(s, productId)).to.deep.equal({ onHand: 40, reserved: 40 });
+      await expectInvariants(s, productId);
+    }
+  });
+
   it('when the same reserve command is delivered twice, then it reserves once; a new command for the same order reserves nothing more and answers the same', async () => {
     const productId = await stockedProduct(s, 5);
     const orderId = randomUUID();
