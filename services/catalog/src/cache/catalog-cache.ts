@@ -147,7 +147,8 @@ export class CatalogCache implements CacheInvalidation {
     this.requests.inc({ entity, result: 'miss' });
     const fresh = represent(await load());
     if (fresh) {
-      this.redis.eval(SET_IF_VERSION, 2, versionKey, key, version, JSON.stringify(fresh), ttlSeconds).catch((error: unknown) => this.outage(entity, error));
+      // Awaited (one round trip, on a miss only): once the response is out, the entry is in place.
+      await this.redis.eval(SET_IF_VERSION, 2, versionKey, key, version, JSON.stringify(fresh), ttlSeconds).catch((error: unknown) => this.outage(entity, error));
     }
     return fresh;
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ValidationError, decodeCursor, encodeCursor, type EntityManager, type Page } from '@commerce/shared';
 import type { ProductStatus } from '../domain/product.js';
 
@@ -83,13 +84,36 @@ export async function findProductView(em: EntityManager, id: string): Promise<Pr
 }
 
 /** For each sort: the SQL key, its direction, and how the key is kept in the cursor. */
-const ORDER: Record<ProductSort, { column: string; desc: boolean; key: (v: ProductView) => string | number; sqlValue: string }> = {
-  createdAt: { column: 'p.created_at', desc: false, key: (v) => v.createdAt, sqlValue: '?::timestamptz' },
-  '-createdAt': { column: 'p.created_at', desc: true, key: (v) => v.createdAt, sqlValue: '?::timestamptz' },
-  priceCents: { column: 'p.price_cents', desc: false, key: (v) => v.priceCents, sqlValue: '?::integer' },
-  '-priceCents': { column: 'p.price_cents', desc: true, key: (v) => v.priceCents, sqlValue: '?::integer' },
-  name: { column: 'p.name', desc: false, key: (v) => v.name, sqlValue: '?::text' },
+const isTime = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v));
+const isPrice = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isText = (v: unknown) => typeof v === 'string';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface SortSpec {
+  column: string;
+  desc: boolean;
+  key: (v: ProductView) => string | number;
+  /** What a cursor's key must look like for this sort (a forged one is a 400, never a SQL error). */
+  valid: (v: unknown) => boolean;
+  sqlValue: string;
+}
+
+const ORDER: Record<ProductSort, SortSpec> = {
+  createdAt: { column: 'p.created_at', desc: false, key: (v) => v.createdAt, valid: isTime, sqlValue: '?::timestamptz' },
+  '-createdAt': { column: 'p.created_at', desc: true, key: (v) => v.createdAt, valid: isTime, sqlValue: '?::timestamptz' },
+  priceCents: { column: 'p.price_cents', desc: false, key: (v) => v.priceCents, valid: isPrice, sqlValue: '?::integer' },
+  '-priceCents': { column: 'p.price_cents', desc: true, key: (v) => v.priceCents, valid: isPrice, sqlValue: '?::integer' },
+  name: { column: 'p.name', desc: false, key: (v) => v.name, valid: isText, sqlValue: '?::text' },
 };
+
+/**
+ * A cursor is only valid for the sort and filters it was issued for (the contract says so): it
+ * carries the sort and a short fingerprint of the filters, and anything else is a 400.
+ */
+function fingerprint(query: ProductQuery): string {
+  const filters = [query.q ?? null, query.categoryId ?? null, query.minPriceCents ?? null, query.maxPriceCents ?? null, query.inStock ?? null];
+  return createHash('sha256').update(JSON.stringify(filters)).digest('base64url').slice(0, 12);
+}
 
 /** LIKE treats % and _ as wildcards; a search for "a_b" means those characters literally. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -128,8 +152,8 @@ export async function listProducts(em: EntityManager, query: ProductQuery): Prom
   if (query.inStock === true) where.push('i.on_hand > i.reserved');
   if (query.inStock === false) where.push('coalesce(i.on_hand - i.reserved, 0) <= 0');
   if (query.cursor !== undefined) {
-    const [sort, key, id] = decodeCursor(query.cursor, 3);
-    if (sort !== query.sort) throw invalidCursor();
+    const [sort, filters, key, id] = decodeCursor(query.cursor, 4);
+    if (sort !== query.sort || filters !== fingerprint(query) || !order.valid(key) || typeof id !== 'string' || !UUID.test(id)) throw invalidCursor();
     where.push(`(${order.column}, p.id) ${order.desc ? '<' : '>'} (${order.sqlValue}, ?::uuid)`);
     params.push(key, id);
   }
@@ -146,9 +170,9 @@ export async function listProducts(em: EntityManager, query: ProductQuery): Prom
   const hasMore = views.length > query.limit;
   const items = hasMore ? views.slice(0, query.limit) : views;
   const last = items[items.length - 1];
-  return { items, nextCursor: hasMore && last ? encodeCursor([query.sort, order.key(last), last.id]) : null };
+  return { items, nextCursor: hasMore && last ? encodeCursor([query.sort, fingerprint(query), order.key(last), last.id]) : null };
 }
 
 function invalidCursor() {
-  return new ValidationError('The cursor is not valid.', [{ path: '/query/cursor', message: 'the cursor belongs to another sort' }], 'INVALID_CURSOR');
+  return new ValidationError('The cursor is not valid.', [{ path: '/query/cursor', message: 'the cursor belongs to another sort or other filters' }], 'INVALID_CURSOR');
 }
