@@ -54,17 +54,27 @@ export async function writeLevel(tx: EntityManager, productId: string, level: St
   await tx.execute('update inventory set on_hand = ?, reserved = ?, updated_at = now() where product_id = ?', [level.onHand, level.reserved, productId], 'run');
 }
 
-/** Appends the movement to the audit trail and announces the new level (catalog.stock.changed), in the same transaction. */
+/**
+ * Appends the movement to the audit trail and announces the new level (catalog.stock.changed), in
+ * the same transaction. Every caller holds the product's inventory row lock, so the movements of
+ * one product are written one after the other; created_at is taken from the database clock and
+ * kept strictly increasing per product (at least 1 ms after the previous movement), so the
+ * newest-first trail is exactly the order of the changes even within one millisecond or across
+ * replicas whose clocks disagree.
+ */
 export async function recordMovement(tx: EntityManager, productId: string, movement: Movement): Promise<StockMovementRow> {
-  const row: StockMovementRow = { id: randomUUID(), productId, createdAt: new Date(), ...movement };
-  await tx.execute(
+  const id = randomUUID();
+  const [row] = await tx.execute<{ created_at: Date }[]>(
     `insert into stock_movements (id, product_id, kind, delta_on_hand, delta_reserved, on_hand_after, reserved_after, reason, order_id, actor, created_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [row.id, productId, row.kind, row.deltaOnHand, row.deltaReserved, row.onHandAfter, row.reservedAfter, row.reason, row.orderId, row.actor, row.createdAt],
-    'run',
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, greatest(
+       clock_timestamp(),
+       (select max(created_at) + interval '1 millisecond' from stock_movements where product_id = ?)
+     ))
+     returning created_at`,
+    [id, productId, movement.kind, movement.deltaOnHand, movement.deltaReserved, movement.onHandAfter, movement.reservedAfter, movement.reason, movement.orderId, movement.actor, productId],
   );
   stockChanged(tx, productId, { onHand: movement.onHandAfter, reserved: movement.reservedAfter });
-  return row;
+  return { id, productId, createdAt: new Date(row!.created_at), ...movement };
 }
 
 export const movementFromRow = (row: Record<string, unknown>): StockMovementRow => ({

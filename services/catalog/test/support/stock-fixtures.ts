@@ -81,7 +81,7 @@ export async function expectInvariants(s: StockDb, productId: string): Promise<v
 }
 
 export async function movementsOf(s: StockDb, productId: string): Promise<{ kind: string; delta_on_hand: number; delta_reserved: number; order_id: string | null; reason: string | null; actor: string }[]> {
-  const { rows } = await s.db.query('select * from stock_movements where product_id = $1 order by created_at, kind', [productId]);
+  const { rows } = await s.db.query('select * from stock_movements where product_id = $1 order by created_at', [productId]);
   return rows;
 }
 
