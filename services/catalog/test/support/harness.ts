@@ -25,7 +25,7 @@ export interface Harness {
 }
 
 /** Every table, truncated after each test. */
-export const TABLES = 'categories, products, inventory, stock_movements, reservations, outbox, inbox';
+export const TABLES = 'categories, products, inventory, stock_movements, reservations, reservation_rejections, outbox, inbox';
 
 /**
  * Test tokens: the catalog only verifies tokens (the customer service issues them). The harness
