@@ -35,6 +35,11 @@ const itemPath = (index: number, field: string) => `/body/items/${index}/${field
  * index fails our transaction; it is retried once, and then sees that product as existing.
  */
 export async function bulkUpsertProducts(ctx: WriteContext, items: readonly ProductInput[]): Promise<BulkResult[]> {
+  return (await upsertProducts(ctx, items)).results;
+}
+
+/** The same, also saying which products really changed (created or updated): the demo seed reports it. */
+export async function upsertProducts(ctx: WriteContext, items: readonly ProductInput[]): Promise<{ results: BulkResult[]; changed: string[] }> {
   const attempt = () => ctx.em.transactional((tx) => upsertAll(tx, items, ctx.actor));
   let outcome: { results: BulkResult[]; changed: string[] };
   try {
@@ -44,7 +49,7 @@ export async function bulkUpsertProducts(ctx: WriteContext, items: readonly Prod
     outcome = await attempt();
   }
   if (outcome.changed.length) await ctx.cache.productsChanged(outcome.changed);
-  return outcome.results;
+  return outcome;
 }
 
 async function upsertAll(tx: EntityManager, items: readonly ProductInput[], actor: string): Promise<{ results: BulkResult[]; changed: string[] }> {

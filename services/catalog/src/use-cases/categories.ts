@@ -36,3 +36,17 @@ function cursorFilter(cursor: string) {
 export async function categoryExists(em: EntityManager, id: string): Promise<boolean> {
   return (await em.count(Category, { id })) > 0;
 }
+
+/** The category with this slug, created if missing (idempotent; used by the demo seed). */
+export async function ensureCategory(em: EntityManager, cache: CacheInvalidation, input: { name: string; slug: string }): Promise<{ category: Category; created: boolean }> {
+  const existing = await em.findOne(Category, { slug: input.slug });
+  if (existing) return { category: existing, created: false };
+  try {
+    return { category: await createCategory(em, cache, input), created: true };
+  } catch (error) {
+    // Someone else created it between our look and our insert.
+    const raced = await em.findOne(Category, { slug: input.slug });
+    if (raced) return { category: raced, created: false };
+    throw error;
+  }
+}
