@@ -53,7 +53,7 @@ export function demoProducts(category: DemoCategory): DemoProduct[] {
       return {
         sku,
         name: `${adjective} ${noun}`,
-        description: `A ${adjective.toLowerCase()} ${noun.toLowerCase()} ${category.blurb}.`,
+        description: `${/^[AEIOU]/.test(adjective) ? 'An' : 'A'} ${adjective.toLowerCase()} ${noun.toLowerCase()} ${category.blurb}.`,
         priceCents,
         initialStock,
       };
