@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { assertIfMatch, authenticate, principalOf, requireRole, sendProblem, sendRepresentation } from '@commerce/shared';
+import { ValidationError, assertIfMatch, authenticate, principalOf, requireRole, sendProblem, sendRepresentation } from '@commerce/shared';
 import type { ProductChanges } from '../domain/product.js';
 import { findActiveProductView, listProducts, type ProductQuery, type ProductSort } from '../use-cases/product-reads.js';
 import { archiveProduct, createProduct, productNotFound, updateProduct, type ProductInput } from '../use-cases/products.js';
@@ -17,7 +17,9 @@ const boolOf = (v: RawQuery[string]) => (v === undefined ? undefined : v === tru
 
 /** The listing query, normalised: the same question always gives the same cache key. */
 export function parseProductQuery(raw: RawQuery): ProductQuery {
-  const q = typeof raw.q === 'string' ? raw.q : undefined;
+  // Surrounding blanks mean nothing to either search; a q of blanks only is no question at all.
+  const q = typeof raw.q === 'string' ? raw.q.trim() : undefined;
+  if (q === '') throw new ValidationError('The search text is blank.', [{ path: '/query/q', message: 'must contain a non-blank character' }]);
   const query: ProductQuery = { sort: (raw.sort as ProductSort | undefined) ?? '-createdAt', limit: intOf(raw.limit) ?? 20 };
   if (q !== undefined) query.q = q;
   if (raw.categoryId !== undefined) query.categoryId = String(raw.categoryId);

@@ -93,6 +93,13 @@ describe('bulk upsert: POST /api/v1/products/bulk', () => {
     expect(await count(h, 'outbox')).to.equal(outboxBefore);
   });
 
+  it('when the body is over 100 kB (the contract: split large imports), then 413 PAYLOAD_TOO_LARGE', async () => {
+    const items = Array.from({ length: 60 }, (_, i) => item(i, { description: 'x'.repeat(2000) }));
+    const res = await h.api.post<Problem>('/api/v1/products/bulk', { items }, { token: h.adminToken() });
+    expect(res.status).to.equal(413);
+    expect(res.body.code).to.equal('PAYLOAD_TOO_LARGE');
+  });
+
   it('when a customer sends a bulk, then 403', async () => {
     expect((await h.api.post('/api/v1/products/bulk', { items: [item(1)] }, { token: h.customerToken() })).status).to.equal(403);
   });

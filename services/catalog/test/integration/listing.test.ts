@@ -60,6 +60,8 @@ describe('product listing: search, filters, sorts, pagination', () => {
     expect(await search('100%_')).to.deep.equal([]);
     expect((await h.api.get(`/api/v1/products?q=${'x'.repeat(101)}`)).status).to.equal(400);
     expect((await h.api.get('/api/v1/products?q=')).status).to.equal(400);
+    expect((await h.api.get('/api/v1/products?q=%20%20')).status).to.equal(400);
+    expect((await search(' mugs ')).length).to.equal((await search('mugs')).length);
   });
 
   it('when filtering by category, price range and stock, then exactly the matching products come back, also combined', async () => {

@@ -142,6 +142,17 @@ describe('products: create, read, change, archive', () => {
     expect((await h.api.get<ProductBody>(`/api/v1/products/${product.id}`)).body.priceCents).to.equal(200);
   });
 
+  it('when two admins PATCH with the same current If-Match at once, then one wins and the other gets 412', async () => {
+    const product = await newProduct(h, { priceCents: 100 });
+    const etag = (await h.api.get(`/api/v1/products/${product.id}`)).headers.get('etag')!;
+    const [a, b] = await Promise.all(
+      [111, 222].map((priceCents) => h.api.patch<ProductBody>(`/api/v1/products/${product.id}`, { priceCents }, { token: h.adminToken(), headers: { 'if-match': etag } })),
+    );
+    expect([a!.status, b!.status].sort()).to.deep.equal([200, 412]);
+    const winner = a!.status === 200 ? a! : b!;
+    expect((await h.api.get<ProductBody>(`/api/v1/products/${product.id}`)).body.priceCents).to.equal(winner.body.priceCents);
+  });
+
   it('when patching: unknown 404, empty body 400, unknown category 422, null category removes it, sku 400', async () => {
     const token = h.adminToken();
     const categoryId = await newCategory(h, 'Garden');
