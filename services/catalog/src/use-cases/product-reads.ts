@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ValidationError, decodeCursor, encodeCursor, type EntityManager, type Page } from '@commerce/shared';
-import type { ProductStatus } from '../domain/product.js';
+import type { Product, ProductStatus } from '../domain/product.js';
 
 /** The public shape of a product (contracts/openapi/catalog.yaml): nothing else leaves. */
 export interface ProductView {
@@ -68,18 +68,29 @@ export function presentRow(row: ProductRow): ProductView {
   };
 }
 
+/** The same shape from the domain object, for the writes that already hold it (no second read). */
+export function presentProduct(p: Product, available: number): ProductView {
+  return {
+    id: p.id,
+    sku: p.sku,
+    name: p.name,
+    description: p.description,
+    priceCents: p.priceCents,
+    currency: p.currency,
+    categoryId: p.categoryId,
+    status: p.status,
+    available,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
 /** One product as the public sees it; archived or unknown: null. */
 export async function findActiveProductView(em: EntityManager, id: string): Promise<ProductView | null> {
   const [row] = await em.execute<ProductRow[]>(
     `select ${COLUMNS} from products p left join inventory i on i.product_id = p.id where p.id = ? and p.status = 'active'`,
     [id],
   );
-  return row ? presentRow(row) : null;
-}
-
-/** Any product (archived too), for the admin writes that answer with the representation. */
-export async function findProductView(em: EntityManager, id: string): Promise<ProductView | null> {
-  const [row] = await em.execute<ProductRow[]>(`select ${COLUMNS} from products p left join inventory i on i.product_id = p.id where p.id = ?`, [id]);
   return row ? presentRow(row) : null;
 }
 

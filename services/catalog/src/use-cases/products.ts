@@ -6,7 +6,7 @@ import { Inventory, StockMovement } from '../domain/stock-records.js';
 import type { CacheInvalidation } from '../cache/catalog-cache.js';
 import { productArchived, productCreated, productUpdated } from '../messaging/product-events.js';
 import { categoryExists } from './categories.js';
-import { findProductView, type ProductView } from './product-reads.js';
+import { presentProduct, type ProductView } from './product-reads.js';
 
 export interface ProductInput {
   sku: string;
@@ -67,7 +67,7 @@ export async function createProduct(ctx: WriteContext, input: ProductInput): Pro
     throw error;
   }
   await ctx.cache.productsChanged([product.id]);
-  return (await findProductView(ctx.em, product.id))!;
+  return presentProduct(product, input.initialStock ?? 0);
 }
 
 async function lockProduct(tx: EntityManager, id: string): Promise<Product> {
@@ -89,13 +89,12 @@ export async function updateProduct(ctx: WriteContext, id: string, changes: Prod
   const view = await ctx.em.transactional(async (tx) => {
     const product = await lockProduct(tx, id);
     if (product.isArchived()) throw productArchivedError();
-    precondition((await findProductView(tx, id))!);
+    const available = await availableOf(tx, id);
+    precondition(presentProduct(product, available));
     if (changes.categoryId && changes.categoryId !== product.categoryId && !(await categoryExists(tx, changes.categoryId))) throw categoryNotFound();
     product.change(changes);
-    await tx.flush();
-    const current = (await findProductView(tx, id))!;
-    productUpdated(tx, product, current.available);
-    return current;
+    productUpdated(tx, product, available);
+    return presentProduct(product, available);
   });
   await ctx.cache.productsChanged([id]);
   return view;
