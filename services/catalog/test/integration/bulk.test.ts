@@ -93,6 +93,17 @@ describe('bulk upsert: POST /api/v1/products/bulk', () => {
     expect(await count(h, 'outbox')).to.equal(outboxBefore);
   });
 
+  it('when two imports of the same new SKUs race, then both answer 200: one creates them, the other (retried) updates them', async () => {
+    const token = h.adminToken();
+    const items = Array.from({ length: 50 }, (_, i) => item(i, { initialStock: 2 }));
+    const [a, b] = await Promise.all([0, 1].map(() => h.api.post<BulkBody>('/api/v1/products/bulk', { items }, { token })));
+    expect([a!.status, b!.status]).to.deep.equal([200, 200]);
+    const outcomes = [a!, b!].map((r) => [...new Set(r.body.items.map((x) => x.result))].join()).sort();
+    expect(outcomes).to.deep.equal(['created', 'updated']);
+    expect(await count(h, 'products')).to.equal(50);
+    expect((await h.db.query('select sum(on_hand)::int as s from inventory')).rows[0].s).to.equal(100);
+  });
+
   it('when the body is over 100 kB (the contract: split large imports), then 413 PAYLOAD_TOO_LARGE', async () => {
     const items = Array.from({ length: 60 }, (_, i) => item(i, { description: 'x'.repeat(2000) }));
     const res = await h.api.post<Problem>('/api/v1/products/bulk', { items }, { token: h.adminToken() });
