@@ -80,7 +80,7 @@ export class CatalogCache implements CacheInvalidation {
 
   /** One product's representation; `load` (the database) runs on a miss and its answer is stored. null: no such product. */
   product(id: string, load: () => Promise<object | null>): Promise<CachedRepresentation | null> {
-    return this.through('product', KEY.productsVersion, () => KEY.product(id), this.ttl.productSeconds, load);
+    return this.through('product', KEY.productsVersion, KEY.product(id), this.ttl.productSeconds, load);
   }
 
   /** One page of the product listing; `query` is the normalised query string. */
@@ -116,7 +116,8 @@ export class CatalogCache implements CacheInvalidation {
   private async through(
     entity: CacheEntity,
     versionKey: string,
-    keyOf: (version: string) => string,
+    /** A fixed key, or the key of a given version (listing and category pages). */
+    keyOf: string | ((version: string) => string),
     ttlSeconds: number,
     load: () => Promise<object | null>,
   ): Promise<CachedRepresentation | null> {
@@ -125,11 +126,10 @@ export class CatalogCache implements CacheInvalidation {
     try {
       // The version first: a listing key contains it; a product key is stored only if it is unchanged.
       let cached: string | null;
-      const fixedKey = keyOf('');
-      if (fixedKey === keyOf('1')) {
-        // A product's key doesn't depend on the version: both in one round trip.
-        const [v, c] = await this.redis.mget(versionKey, fixedKey);
-        [version, key, cached] = [v ?? '0', fixedKey, c ?? null];
+      if (typeof keyOf === 'string') {
+        // A fixed key doesn't depend on the version: both in one round trip.
+        const [v, c] = await this.redis.mget(versionKey, keyOf);
+        [version, key, cached] = [v ?? '0', keyOf, c ?? null];
       } else {
         version = (await this.redis.get(versionKey)) ?? '0';
         key = keyOf(version);
