@@ -18,3 +18,6 @@ export * from './auth/jwks.js';
 export * from './auth/guard.js';
 export * from './http/spec.js';
 export * from './messaging/index.js';
+export * from './http/checks.js';
+export * from './serve.js';
+export * from './db/migrate-cli.js';

@@ -21,3 +21,8 @@ export function createRedis(url: string, logger: Logger): Redis {
 }
 
 export type { Redis } from 'ioredis';
+
+/** QUIT when Redis answers; when it doesn't, just drop the connection (quit would wait forever). */
+export async function closeRedis(redis: Redis): Promise<void> {
+  await redis.quit().catch(() => redis.disconnect());
+}

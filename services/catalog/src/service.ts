@@ -1,16 +1,17 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   OutboxRelay,
-  createShutdown,
-  shutdownOnSignals,
+  brokerCheck,
   createApp,
+  databaseCheck,
   createBus,
   createLogger,
   createMetrics,
+  closeRedis,
   createRedis,
   createTokenVerifier,
   loadOpenApiSpec,
+  serve,
+  type RunningService,
   remoteKeys,
   type KeyResolver,
 } from '@commerce/shared';
@@ -20,11 +21,7 @@ import { CatalogCache } from './cache/catalog-cache.js';
 import { catalogRoutes } from './http/routes.js';
 import { startStockWorkers } from './stock-workers.js';
 
-export interface RunningService {
-  url: string;
-  server: Server;
-  close: () => Promise<void>;
-}
+export type { RunningService } from '@commerce/shared';
 
 export interface StartOptions {
   handleSignals?: boolean;
@@ -65,29 +62,18 @@ export async function startCatalogService(config: CatalogConfig, options: StartO
     // Redis is only a cache here: when it is down the catalog still answers (from the database),
     // so it is not a readiness check.
     checks: {
-      database: async () => {
-        const status = await orm.checkConnection();
-        if (!status.ok) throw new Error(status.reason);
-      },
-      broker: async () => {
-        if (!bus.isConnected()) throw new Error('not connected');
-      },
+      database: databaseCheck(orm),
+      broker: brokerCheck(bus),
     },
     routes: catalogRoutes({ em: orm.em, verify, cache, logger, config }),
   });
 
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(options.port ?? config.PORT, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  logger.info('catalog service listening', { port });
-
-  const shutdown = createShutdown(
-    server,
-    [...workers, () => relay.stop(), () => bus.close(), () => orm.close(), async () => void (await redis.quit().catch(() => redis.disconnect()))],
+  return serve(app, {
+    service: 'catalog',
+    port: options.port ?? config.PORT,
     logger,
-    config.SHUTDOWN_TIMEOUT_MS,
-  );
-  if (options.handleSignals) shutdownOnSignals(shutdown);
-  return { url: `http://127.0.0.1:${port}`, server, close: () => shutdown('closed by its owner') };
+    closers: [...workers, () => relay.stop(), () => bus.close(), () => orm.close(), () => closeRedis(redis)],
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    ...(options.handleSignals ? { handleSignals: true } : {}),
+  });
 }

@@ -1,27 +1,25 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   OutboxRelay,
-  createShutdown,
-  shutdownOnSignals,
+  brokerCheck,
   createApp,
+  databaseCheck,
   createBus,
   createLogger,
   createMetrics,
+  closeRedis,
   createRedis,
   createTokenVerifier,
   loadOpenApiSpec,
+  redisCheck,
+  serve,
+  type RunningService,
 } from '@commerce/shared';
 import type { CustomerConfig } from './config.js';
 import { openDatabase } from './database.js';
 import { AccessTokens, loadSigningKey } from './auth/access-tokens.js';
 import { customerRoutes } from './http/routes.js';
 
-export interface RunningService {
-  url: string;
-  server: Server;
-  close: () => Promise<void>;
-}
+export type { RunningService } from '@commerce/shared';
 
 /** The composition root: config in, a listening service out. Used by main.ts and by the tests. */
 export async function startCustomerService(config: CustomerConfig, options: { handleSignals?: boolean; port?: number } = {}): Promise<RunningService> {
@@ -43,30 +41,19 @@ export async function startCustomerService(config: CustomerConfig, options: { ha
     orm,
     config,
     checks: {
-      database: async () => {
-        const status = await orm.checkConnection();
-        if (!status.ok) throw new Error(status.reason);
-      },
-      broker: async () => {
-        if (!bus.isConnected()) throw new Error('not connected');
-      },
-      redis: () => redis.ping(),
+      database: databaseCheck(orm),
+      broker: brokerCheck(bus),
+      redis: redisCheck(redis),
     },
     routes: customerRoutes({ em: orm.em, tokens, verify: createTokenVerifier(tokens.keyResolver()), redis, logger, config }),
   });
 
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(options.port ?? config.PORT, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  logger.info('customer service listening', { port });
-
-  const shutdown = createShutdown(
-    server,
-    [() => relay.stop(), () => bus.close(), () => orm.close(), async () => void (await redis.quit())],
+  return serve(app, {
+    service: 'customer',
+    port: options.port ?? config.PORT,
     logger,
-    config.SHUTDOWN_TIMEOUT_MS,
-  );
-  if (options.handleSignals) shutdownOnSignals(shutdown);
-  return { url: `http://127.0.0.1:${port}`, server, close: () => shutdown('closed by its owner') };
+    closers: [() => relay.stop(), () => bus.close(), () => orm.close(), () => closeRedis(redis)],
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    ...(options.handleSignals ? { handleSignals: true } : {}),
+  });
 }
