@@ -21,3 +21,4 @@ export * from './messaging/index.js';
 export * from './http/checks.js';
 export * from './serve.js';
 export * from './db/migrate-cli.js';
+export * from './state-machine.js';

@@ -29,3 +29,4 @@ export class MemoryTransport extends Transport {
 
 export { ApiClient, type ApiResponse } from './api-client.js';
 export { runNode } from './run-node.js';
+export { describeTransitions } from './state-machine.js';
