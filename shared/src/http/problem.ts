@@ -73,9 +73,21 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const code = FRAMEWORK_CODES[status];
     if (code && status < 500) {
       const errors = (http.errors ?? []).map((e) => ({ path: e.path ?? '', message: e.message ?? 'invalid' }));
+      if (status === 400 && isOnlyMissingIdempotencyKey(errors)) {
+        return sendProblem(res, 400, 'IDEMPOTENCY_KEY_REQUIRED', 'This request needs an Idempotency-Key header, so that a retry cannot do it twice.', errors);
+      }
       return sendProblem(res, status, code, errors.length ? 'The request is invalid.' : (error as Error).message, errors);
     }
     logger.error('unhandled error', { error });
     return sendProblem(res, 500, 'INTERNAL', 'An unexpected error occurred. Quote the traceId when reporting it.');
   };
+}
+
+/**
+ * A contract that declares `Idempotency-Key` as a required header makes the validator reject its
+ * absence before any handler runs; the API promises 400 IDEMPOTENCY_KEY_REQUIRED for that (as
+ * `requireIdempotencyKey` answers), not the generic VALIDATION_FAILED.
+ */
+function isOnlyMissingIdempotencyKey(errors: FieldError[]): boolean {
+  return errors.length > 0 && errors.every((e) => e.path === '/headers/idempotency-key' && /required/.test(e.message));
 }

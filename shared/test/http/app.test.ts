@@ -31,6 +31,12 @@ const spec = {
     '/api/v1/conflict': { post: { requestBody: { content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { a: { type: 'integer' } } } } } }, responses: { '200': ok } } },
     '/api/v1/crash': { get: { responses: { '200': ok } } },
     '/api/v1/admin': { get: { responses: { '200': ok } } },
+    '/api/v1/keyed': {
+      post: {
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,255}$' } }],
+        responses: { '200': ok },
+      },
+    },
   },
 };
 
@@ -73,6 +79,7 @@ describe('createApp: the HTTP stack every service shares', () => {
         router.get('/api/v1/crash', () => {
           throw new Error('connection string postgres://user:pw@db leaked?');
         });
+        router.post('/api/v1/keyed', (_req, res) => void res.json({ id: 'done' }));
         router.get('/api/v1/admin', authenticate(verify), requireRole('admin'), (_req, res) => void res.json({ id: principalOf(res).customerId }));
       },
     });
@@ -117,6 +124,20 @@ describe('createApp: the HTTP stack every service shares', () => {
     expect(res.status).to.equal(409);
     expect(res.headers.get('content-type')).to.contain('application/problem+json');
     expect(await res.json()).to.include({ code: 'THING_TAKEN', status: 409, title: 'Conflict', detail: 'That thing exists.' });
+  });
+
+  it('when a contract requires Idempotency-Key and it is missing, then 400 IDEMPOTENCY_KEY_REQUIRED; a malformed one is VALIDATION_FAILED', async () => {
+    const post = async (headers: Record<string, string>) => {
+      const res = await fetch(`${base}/api/v1/keyed`, { method: 'POST', headers });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const missing = await post({});
+    expect(missing.status).to.equal(400);
+    expect(missing.body.code).to.equal('IDEMPOTENCY_KEY_REQUIRED');
+    const malformed = await post({ 'idempotency-key': 'not a key!' });
+    expect(malformed.status).to.equal(400);
+    expect(malformed.body.code).to.equal('VALIDATION_FAILED');
+    expect(await post({ 'idempotency-key': 'k-1' })).to.deep.equal({ status: 200, body: { id: 'done' } });
   });
 
   it('when anything else is thrown, then 500 INTERNAL without the message, and the error is logged', async () => {
