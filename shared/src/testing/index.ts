@@ -28,5 +28,5 @@ export class MemoryTransport extends Transport {
 }
 
 export { ApiClient, type ApiResponse } from './api-client.js';
-export { runNode } from './run-node.js';
+export { runNode, runNodeAsync } from './run-node.js';
 export { describeTransitions } from './state-machine.js';
