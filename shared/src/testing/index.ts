@@ -30,3 +30,4 @@ export class MemoryTransport extends Transport {
 export { ApiClient, type ApiResponse } from './api-client.js';
 export { runNode, runNodeAsync } from './run-node.js';
 export { describeTransitions } from './state-machine.js';
+export { testTokens, type TestTokens } from './tokens.js';
