@@ -22,3 +22,4 @@ export * from './http/checks.js';
 export * from './serve.js';
 export * from './db/migrate-cli.js';
 export * from './state-machine.js';
+export * from './idempotency/index.js';
