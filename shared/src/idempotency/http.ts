@@ -3,7 +3,11 @@ import { ValidationError } from '../errors.js';
 import { isValidIdempotencyKey } from './keys.js';
 import type { StoredResponse } from './with-idempotency.js';
 
-/** The request's `Idempotency-Key`, or a 400 IDEMPOTENCY_KEY_REQUIRED when it is missing or malformed. */
+/**
+ * The request's `Idempotency-Key`: a 400 IDEMPOTENCY_KEY_REQUIRED when it is missing, a 400
+ * VALIDATION_FAILED when it is malformed (as the problem handler answers when the contract's
+ * validator finds either first).
+ */
 export function requireIdempotencyKey(req: Request): string {
   const key = req.get('idempotency-key');
   if (key === undefined || key === '') {
@@ -17,7 +21,6 @@ export function requireIdempotencyKey(req: Request): string {
     throw new ValidationError(
       'The Idempotency-Key header must be 1 to 255 characters of letters, digits, "_" and "-".',
       [{ path: '/headers/idempotency-key', message: 'must match ^[A-Za-z0-9_-]{1,255}$' }],
-      'IDEMPOTENCY_KEY_REQUIRED',
     );
   }
   return key;

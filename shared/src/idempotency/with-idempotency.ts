@@ -90,6 +90,5 @@ function invalidKey(): ValidationError {
   return new ValidationError(
     'The Idempotency-Key header must be 1 to 255 characters of letters, digits, "_" and "-".',
     [{ path: '/headers/idempotency-key', message: 'must match ^[A-Za-z0-9_-]{1,255}$' }],
-    'IDEMPOTENCY_KEY_REQUIRED',
   );
 }

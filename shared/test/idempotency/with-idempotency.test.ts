@@ -222,12 +222,12 @@ describe('withIdempotency (against the kit test database)', () => {
   });
 
   for (const bad of ['', 'a'.repeat(256), 'has space', 'ümlaut', 'a/b']) {
-    it(`when the key is ${JSON.stringify(bad.length > 20 ? `${bad.slice(0, 10)}...(${bad.length})` : bad)}, then it is a 400 IDEMPOTENCY_KEY_REQUIRED before anything runs`, async () => {
+    it(`when the key is ${JSON.stringify(bad.length > 20 ? `${bad.slice(0, 10)}...(${bad.length})` : bad)}, then it is a 400 VALIDATION_FAILED before anything runs`, async () => {
       const calls = { n: 0 };
       let caught: unknown;
       await run(bad, {}, checkout('bad', calls)).catch((error: unknown) => (caught = error));
       expect(caught).to.be.instanceOf(ValidationError);
-      expect(caught).to.include({ status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED' });
+      expect(caught).to.include({ status: 400, code: 'VALIDATION_FAILED' });
       expect(calls.n).to.equal(0);
     });
   }
