@@ -1,4 +1,5 @@
 import { MessageSchemas, Outbox, type EntityManager } from '@commerce/shared';
+import type { Address } from '../domain/address.js';
 import type { Customer } from '../domain/customer.js';
 
 /** The schemas are static files: loaded once, on first use. */
@@ -18,4 +19,32 @@ export function customerDeleted(em: EntityManager, customer: Customer) {
     type: 'customer.customer.deleted',
     data: { customerId: customer.id, deletedAt: (customer.deletedAt ?? new Date()).toISOString() },
   });
+}
+
+/**
+ * Address events carry the address itself: the cart keeps a copy to ship checkouts to (the one
+ * personal data it needs). customerId lets it drop a customer's copies; nothing else is sent.
+ */
+function addressData(address: Address) {
+  return {
+    customerId: address.customerId,
+    addressId: address.id,
+    line1: address.line1,
+    line2: address.line2,
+    city: address.city,
+    postalCode: address.postalCode,
+    country: address.country,
+  };
+}
+
+export function addressAdded(em: EntityManager, address: Address) {
+  theOutbox().add(em, { type: 'customer.address.added', data: addressData(address) });
+}
+
+export function addressUpdated(em: EntityManager, address: Address) {
+  theOutbox().add(em, { type: 'customer.address.updated', data: addressData(address) });
+}
+
+export function addressRemoved(em: EntityManager, address: Address) {
+  theOutbox().add(em, { type: 'customer.address.removed', data: { customerId: address.customerId, addressId: address.id } });
 }
