@@ -10,6 +10,7 @@ export { type Bus, type BusOptions, createBus, DEFAULT_EXCHANGE, DEFAULT_RETRY_D
 export { type Consumer, type ConsumeOptions, type DeadLetterReason } from './consumer.js';
 export { HEADERS as MESSAGE_HEADERS } from './headers.js';
 export { type QueueType, queueNames } from './topology.js';
+export { declareConsumerQueuesOnce, type DeclareQueuesOptions } from './declare.js';
 export { Outbox } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions } from './relay.js';
 export { Inbox, type InboxOptions } from './inbox.js';
