@@ -4,11 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import pg from 'pg';
+import amqp from 'amqplib';
 import { createLogger } from '@commerce/shared';
-import { runNode, runNodeAsync } from '@commerce/shared/testing';
+import { eventually, runNode, runNodeAsync } from '@commerce/shared/testing';
 import { loadCartConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
 import { migrations } from '../../src/migrations.js';
+import { CART_EVENTS_QUEUE } from '../../src/messaging/cart-events-consumer.js';
 import { migrateTestDatabase, testConfig } from '../support/harness.js';
 
 const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -57,6 +59,22 @@ describe('cart migrations and operator commands', () => {
       expect(indexes).to.include.members(['carts_one_pending_per_customer', 'carts_pending_updated_at', 'carts_order_id_unique']);
     } finally {
       await orm.close();
+    }
+  });
+
+  it('when migrate up runs before the service ever started, then cart.events exists and keeps what is published meanwhile', async () => {
+    const connection = await amqp.connect(config.AMQP_URL);
+    try {
+      const channel = await connection.createChannel();
+      for (const name of [CART_EVENTS_QUEUE, `${CART_EVENTS_QUEUE}.retry.1`, `${CART_EVENTS_QUEUE}.retry.2`, `${CART_EVENTS_QUEUE}.retry.3`, `${CART_EVENTS_QUEUE}.dlq`]) await channel.deleteQueue(name);
+      const run = await runNodeAsync(serviceDir, 'src/cli/migrate.ts', ['up'], process.env);
+      expect(run.status, run.stderr).to.equal(0);
+      expect(run.stdout).to.contain(`queue ${CART_EVENTS_QUEUE} declared`);
+      channel.publish('commerce.events', 'catalog.product.created', Buffer.from('{}'));
+      await eventually(async () => expect((await channel.checkQueue(CART_EVENTS_QUEUE)).messageCount).to.equal(1));
+      await channel.purgeQueue(CART_EVENTS_QUEUE);
+    } finally {
+      await connection.close();
     }
   });
 
