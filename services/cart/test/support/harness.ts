@@ -68,6 +68,20 @@ async function waitForQueue(url: string) {
 }
 
 /**
+ * Other suites (customer, catalog) publish on the same test vhost, and their events pile up in the
+ * cart's queue between cart runs; consumed in the middle of a test they would race its truncates.
+ */
+async function purgeLeftoverEvents(url: string) {
+  const connection = await amqp.connect(url);
+  try {
+    const channel = await connection.createChannel();
+    await channel.purgeQueue(CART_EVENTS_QUEUE).catch(() => undefined);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+/**
  * Starts the real service (real Postgres, RabbitMQ, Redis from the test environment) for one
  * describe block, migrated, and wipes its tables after every test. `env` overrides its config.
  */
@@ -77,6 +91,7 @@ export function useCartService(env: Record<string, string> = {}): Harness {
     h.config = testConfig(env);
     await migrateTestDatabase(h.config);
     h.db = new pg.Pool({ connectionString: h.config.DATABASE_URL, max: 4 });
+    await purgeLeftoverEvents(h.config.AMQP_URL);
     await wipe(h.db);
     h.service = await startCartService(h.config, { port: 0, keyResolver: testKeyResolver });
     h.api = new ApiClient(h.service.url);
@@ -103,8 +118,18 @@ export function useCartService(env: Record<string, string> = {}): Harness {
   return h;
 }
 
+const DEADLOCK = '40P01';
+
 export async function wipe(db: pg.Pool) {
-  await db.query(`truncate ${TABLES} cascade`);
+  // A message the consumer is still applying when a test ends can deadlock with the truncate: retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.query(`truncate ${TABLES} cascade`);
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK || attempt >= 5) throw error;
+    }
+  }
   // Rate-limit counters of this service in the test Redis.
   const redis = new Redis(testConfig().REDIS_URL);
   try {
