@@ -23,3 +23,4 @@ export * from './serve.js';
 export * from './db/migrate-cli.js';
 export * from './state-machine.js';
 export * from './idempotency/index.js';
+export * from './periodic.js';

@@ -1,5 +1,5 @@
 import { LockMode } from '@mikro-orm/postgresql';
-import type { EntityManager, Logger } from '@commerce/shared';
+import { startPeriodic, type EntityManager, type Logger, type PeriodicJob } from '@commerce/shared';
 import { Cart } from './domain/cart.js';
 import type { CartMetrics } from './metrics.js';
 
@@ -23,21 +23,20 @@ export interface IdleCartTimerOptions {
  * skipped (and, touched by it, no longer idle). Each cart goes through the status table.
  */
 export class IdleCartTimer {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private job: PeriodicJob | undefined;
   private stopped = false;
 
   constructor(private readonly options: IdleCartTimerOptions) {}
 
   start(): void {
     this.stopped = false;
-    this.schedule();
+    const { intervalMs, logger } = this.options;
+    this.job = startPeriodic({ name: 'idle cart sweep', intervalMs, logger, task: () => this.sweepOnce() });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.job?.stop();
   }
 
   /** One pass; returns how many carts it abandoned. */
@@ -62,18 +61,5 @@ export class IdleCartTimer {
     }
     if (total > 0) logger.info('abandoned idle carts', { carts: total, idleHours: this.options.idleHours });
     return total;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweepOnce()
-        .catch((error: unknown) => this.options.logger.error('idle cart sweep failed', { error }))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.options.intervalMs);
-    this.timer.unref();
   }
 }

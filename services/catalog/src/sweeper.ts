@@ -1,5 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
-import type { EntityManager, Logger } from '@commerce/shared';
+import { startPeriodic, type EntityManager, type Logger, type PeriodicJob } from '@commerce/shared';
 import type { CacheInvalidation } from './cache/catalog-cache.js';
 import { releaseExpired } from './use-cases/stock-reservations.js';
 
@@ -26,9 +26,7 @@ export interface SweeperOptions {
  */
 export class ReservationSweeper {
   readonly expired: Counter;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private job: PeriodicJob | undefined;
 
   constructor(private readonly options: SweeperOptions) {
     const existing = options.registry?.getSingleMetric('catalog_reservations_expired_total') as Counter | undefined;
@@ -42,15 +40,13 @@ export class ReservationSweeper {
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule();
+    const { intervalMs, logger } = this.options;
+    this.job = startPeriodic({ name: 'reservation sweep', intervalMs, logger, task: () => this.sweepOnce() });
   }
 
   /** Stops the timer and waits for a pass in progress. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.job?.stop();
   }
 
   /** One pass; returns how many reservations it released. */
@@ -77,18 +73,5 @@ export class ReservationSweeper {
       }
     }
     return released;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweepOnce()
-        .catch((error: unknown) => this.options.logger.error('reservation sweep failed', { error }))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.options.intervalMs);
-    this.timer.unref();
   }
 }
