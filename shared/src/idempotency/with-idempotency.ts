@@ -33,7 +33,7 @@ const SQL = {
   find: `select fingerprint, response_status, response_headers, response_body
            from idempotency_keys where scope = ? and key = ?`,
   store: `update idempotency_keys
-             set response_status = ?, response_headers = ?::jsonb, response_body = ?::jsonb
+             set response_status = ?, response_headers = ?::jsonb, response_body = ?::json
            where scope = ? and key = ?`,
 } as const;
 

@@ -13,15 +13,16 @@ export async function applyMigration(em: EntityManager, orm: MikroORM, direction
 }
 
 /**
- * An ORM on the kit's test database with idempotency_keys created from the migration if it is missing.
- * (Applied directly rather than through the migrator, so the messaging tests' migration list is unchanged.)
+ * An ORM on the kit's test database with idempotency_keys created afresh from the current migration
+ * (so a table left by an older version of it can't linger). Applied directly rather than through
+ * the migrator, so the messaging tests' migration list is unchanged.
  */
 export async function openIdempotencyOrm(): Promise<MikroORM> {
   const orm = await openMessagingOrm();
   await orm.em.fork().transactional(async (em) => {
     await em.getConnection().execute("select pg_advisory_xact_lock(hashtext('idempotency-test-setup'))", [], 'all', em.getTransactionContext());
-    const [row] = await em.getConnection().execute<{ present: boolean }[]>("select to_regclass('idempotency_keys') is not null as present", [], 'all', em.getTransactionContext());
-    if (!row?.present) await applyMigration(em, orm, 'up');
+    await em.getConnection().execute('drop table if exists idempotency_keys', [], 'run', em.getTransactionContext());
+    await applyMigration(em, orm, 'up');
   });
   await orm.em.fork().getConnection().execute(`create table if not exists ${EFFECTS_TABLE} (id serial primary key, label text not null)`);
   return orm;
