@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { NotFoundError } from '@commerce/shared';
+import { paymentStatus, type PaymentStatus } from './payment-status.js';
+
+/** Why a payment failed: the reasons payment.payment.failed carries (contracts/events). */
+export type FailureReason = 'PAYMENT_DECLINED' | 'PAYMENT_INSUFFICIENT_FUNDS' | 'PAYMENT_TIMEOUT';
+
+/** The longest reason a history row or refund event carries (contracts: 1..200). */
+export const MAX_REASON_LENGTH = 200;
+
+/** One status change, for endpoint 45: `from` is null for the creation as pending. */
+export interface PaymentChange {
+  from: PaymentStatus | null;
+  to: PaymentStatus;
+  at: Date;
+  reason: string | null;
+}
+
+/** What the authorize command tells the payment about its order. The token is not part of it: it is never stored. */
+export interface PaymentOrder {
+  orderId: string;
+  customerId: string;
+  amountCents: number;
+  currency: string;
+}
+
+export const paymentNotFound = () => new NotFoundError('PAYMENT_NOT_FOUND', 'No payment with this id.');
+
+/**
+ * The payment of one order (orderId is unique: the order id is also the provider's idempotency
+ * key, so an order is charged at most once). Nothing of the payment token is kept: a token is a
+ * credential for the provider, and the provider's reference identifies the charge afterwards.
+ * Every status change goes through the status table and returns the history row to store with it
+ * in the same transaction.
+ */
+export class Payment {
+  readonly id: string = randomUUID();
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly amountCents: number;
+  readonly currency: string;
+  status: PaymentStatus = 'pending';
+  providerReference: string | null = null;
+  failureReason: FailureReason | null = null;
+  readonly createdAt: Date;
+  updatedAt: Date;
+
+  constructor(order: PaymentOrder, now = new Date()) {
+    if (!Number.isInteger(order.amountCents) || order.amountCents < 0) throw new RangeError('amountCents must be an integer >= 0');
+    if (!/^[A-Z]{3}$/.test(order.currency)) throw new RangeError('currency must be an ISO 4217 code');
+    this.orderId = order.orderId;
+    this.customerId = order.customerId;
+    this.amountCents = order.amountCents;
+    this.currency = order.currency;
+    this.createdAt = now;
+    this.updatedAt = now;
+  }
+
+  /** The history row of the creation (pending). */
+  created(): PaymentChange {
+    return { from: null, to: 'pending', at: this.createdAt, reason: null };
+  }
+
+  isOwnedBy(customerId: string): boolean {
+    return this.customerId === customerId;
+  }
+
+  /** completed, failed and refunded are outcomes the saga has (or had) been told about. */
+  get isFinal(): boolean {
+    return this.status !== 'pending';
+  }
+
+  complete(providerReference: string, now = new Date()): PaymentChange {
+    if (providerReference.length === 0) throw new RangeError('providerReference must not be empty');
+    const change = this.move('completed', null, now);
+    this.providerReference = providerReference;
+    return change;
+  }
+
+  fail(reason: FailureReason, now = new Date()): PaymentChange {
+    const change = this.move('failed', reason, now);
+    this.failureReason = reason;
+    return change;
+  }
+
+  refund(reason: string, now = new Date()): PaymentChange {
+    const trimmed = reason.trim();
+    if (trimmed.length === 0 || trimmed.length > MAX_REASON_LENGTH) throw new RangeError(`a refund reason is 1..${MAX_REASON_LENGTH} characters`);
+    return this.move('refunded', trimmed, now);
+  }
+
+  /** The idempotency key of this payment's refund towards the provider: one refund per payment. */
+  get refundKey(): string {
+    return `refund:${this.id}`;
+  }
+
+  private move(to: PaymentStatus, reason: string | null, now: Date): PaymentChange {
+    paymentStatus.assert(this.status, to);
+    const change: PaymentChange = { from: this.status, to, at: now, reason };
+    this.status = to;
+    this.updatedAt = now;
+    return change;
+  }
+}

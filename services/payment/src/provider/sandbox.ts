@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import {
+  TransientProviderError,
+  abortReason,
+  sleep,
+  type ChargeRequest,
+  type ChargeResult,
+  type PaymentProvider,
+  type RefundRequest,
+  type RefundResult,
+} from './provider.js';
+
+export interface SandboxOptions {
+  /** How long tok_slow takes to answer (API.md: about 2 s; tests shorten it). */
+  slowMs?: number;
+  /** Latency of every other answer. */
+  latencyMs?: number;
+}
+
+/** The sandbox's behaviours, chosen by token: `tok_visa` or `tok_visa_4242` (a name, then optionally `_...`). */
+type Behaviour = 'visa' | 'chargeDeclined' | 'insufficientFunds' | 'timeout' | 'slow';
+const BEHAVIOURS: readonly Behaviour[] = ['visa', 'chargeDeclined', 'insufficientFunds', 'timeout', 'slow'];
+
+function behaviourOf(token: string): Behaviour | null {
+  if (!token.startsWith('tok_')) return null;
+  const name = token.slice('tok_'.length).split('_')[0];
+  return BEHAVIOURS.find((b) => b === name) ?? null;
+}
+
+const reference = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
+
+/**
+ * The built-in provider (API.md "Payment service"): `tok_visa` succeeds, `tok_chargeDeclined` is
+ * declined, `tok_insufficientFunds` is declined for funds, `tok_timeout` never answers (only the
+ * AbortSignal ends the call), `tok_slow` answers after `slowMs`. Any other token is declined, as a
+ * real provider declines a token it does not know.
+ *
+ * Like a real provider it remembers idempotency keys: a call with a key it has answered returns
+ * that first answer and charges nothing; a call while the first one with its key is still running
+ * waits for it. `chargeCount` / `refundCount` count the money actually moved, which the tests
+ * assert. `failNext(n)` makes the next n calls fail with a TransientProviderError (before anything
+ * is charged), to test retries.
+ */
+export class SandboxProvider implements PaymentProvider {
+  readonly name = 'sandbox';
+  private readonly slowMs: number;
+  private readonly latencyMs: number;
+  private readonly charges = new Map<string, Promise<ChargeResult>>();
+  private readonly refunds = new Map<string, Promise<RefundResult>>();
+  private transientFailures = 0;
+  chargeCount = 0;
+  refundCount = 0;
+  /** Every call received, including replays and transient failures. */
+  calls = 0;
+
+  constructor(options: SandboxOptions = {}) {
+    this.slowMs = options.slowMs ?? 2000;
+    this.latencyMs = options.latencyMs ?? 0;
+  }
+
+  failNext(count: number): void {
+    this.transientFailures = count;
+  }
+
+  async charge(request: ChargeRequest, signal: AbortSignal): Promise<ChargeResult> {
+    this.enter(signal);
+    let answer = this.charges.get(request.idempotencyKey);
+    if (!answer) {
+      answer = this.decide(request);
+      // Remembered before it settles: a retry while the first call runs joins it instead of
+      // charging again (tok_timeout's never settles, so every later call with its key hangs too).
+      this.charges.set(request.idempotencyKey, answer);
+    }
+    return this.within(answer, signal);
+  }
+
+  async refund(request: RefundRequest, signal: AbortSignal): Promise<RefundResult> {
+    this.enter(signal);
+    let answer = this.refunds.get(request.idempotencyKey);
+    if (!answer) {
+      answer = sleep(this.latencyMs, new AbortController().signal).then(() => {
+        this.refundCount += 1;
+        return { refundReference: reference('sbx_re') };
+      });
+      this.refunds.set(request.idempotencyKey, answer);
+    }
+    return this.within(answer, signal);
+  }
+
+  private enter(signal: AbortSignal): void {
+    this.calls += 1;
+    if (signal.aborted) throw abortReason(signal);
+    if (this.transientFailures > 0) {
+      this.transientFailures -= 1;
+      throw new TransientProviderError('sandbox: provider temporarily unavailable');
+    }
+  }
+
+  /** The provider's own decision, independent of any one caller's signal (it runs to its end). */
+  private async decide(request: ChargeRequest): Promise<ChargeResult> {
+    const behaviour = behaviourOf(request.token);
+    if (behaviour === 'timeout') return new Promise<never>(() => undefined);
+    await sleep(behaviour === 'slow' ? this.slowMs : this.latencyMs, new AbortController().signal);
+    if (behaviour === 'visa' || behaviour === 'slow') {
+      this.chargeCount += 1;
+      return { outcome: 'succeeded', providerReference: reference('sbx_ch') };
+    }
+    if (behaviour === 'insufficientFunds') return { outcome: 'declined', reason: 'PAYMENT_INSUFFICIENT_FUNDS' };
+    return { outcome: 'declined', reason: 'PAYMENT_DECLINED' };
+  }
+
+  /** The answer, or the signal's reason as soon as it aborts (the caller stops waiting). */
+  private within<T>(answer: Promise<T>, signal: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(abortReason(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      answer.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+}

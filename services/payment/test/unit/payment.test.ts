@@ -1,0 +1,83 @@
+import { expect } from 'chai';
+import { ConflictError } from '@commerce/shared';
+import { Payment } from '../../src/domain/payment.js';
+
+const order = { orderId: '2293f58f-6210-4a03-ae6a-6447e68d1e77', customerId: '3f0c6a52-8d1e-4b6a-9a43-2f7c1e5d9b10', amountCents: 5148, currency: 'USD' };
+const t0 = new Date('2025-01-25T08:30:00.000Z');
+const t1 = new Date('2025-01-25T08:30:01.000Z');
+const t2 = new Date('2025-01-26T15:12:00.000Z');
+
+describe('Payment (domain)', () => {
+  it('when a payment is created, then it is pending, without reference or reason, and its first history row is null → pending', () => {
+    const payment = new Payment(order, t0);
+    expect(payment).to.include({ status: 'pending', providerReference: null, failureReason: null, amountCents: 5148, currency: 'USD' });
+    expect(payment.isFinal).to.equal(false);
+    expect(payment.created()).to.deep.equal({ from: null, to: 'pending', at: t0, reason: null });
+    expect(Object.keys(payment)).not.to.include('token');
+  });
+
+  it('when the amount is negative or fractional, or the currency is not ISO 4217, then it is refused', () => {
+    expect(() => new Payment({ ...order, amountCents: -1 })).to.throw(RangeError);
+    expect(() => new Payment({ ...order, amountCents: 1.5 })).to.throw(RangeError);
+    expect(() => new Payment({ ...order, currency: 'usd' })).to.throw(RangeError);
+  });
+
+  it('when the provider charged, then it is completed with the reference, and the history row says pending → completed', () => {
+    const payment = new Payment(order, t0);
+    const change = payment.complete('sbx_ch_1', t1);
+    expect(change).to.deep.equal({ from: 'pending', to: 'completed', at: t1, reason: null });
+    expect(payment).to.include({ status: 'completed', providerReference: 'sbx_ch_1', failureReason: null });
+    expect(payment.updatedAt).to.equal(t1);
+    expect(payment.isFinal).to.equal(true);
+  });
+
+  it('when the charge failed, then it is failed with the reason in the row and on the payment', () => {
+    const payment = new Payment(order, t0);
+    expect(payment.fail('PAYMENT_TIMEOUT', t1)).to.deep.equal({ from: 'pending', to: 'failed', at: t1, reason: 'PAYMENT_TIMEOUT' });
+    expect(payment).to.include({ status: 'failed', failureReason: 'PAYMENT_TIMEOUT', providerReference: null });
+  });
+
+  it('when a completed payment is refunded, then it is refunded, keeps its reference, and the row carries the (trimmed) reason', () => {
+    const payment = new Payment(order, t0);
+    payment.complete('sbx_ch_1', t1);
+    expect(payment.refund('  Parcel lost  ', t2)).to.deep.equal({ from: 'completed', to: 'refunded', at: t2, reason: 'Parcel lost' });
+    expect(payment).to.include({ status: 'refunded', providerReference: 'sbx_ch_1' });
+  });
+
+  it('when a pending, failed or already refunded payment is refunded, then 409 INVALID_TRANSITION and nothing changes', () => {
+    const pending = new Payment(order, t0);
+    const failed = new Payment(order, t0);
+    failed.fail('PAYMENT_DECLINED', t1);
+    const refunded = new Payment(order, t0);
+    refunded.complete('sbx_ch_2', t1);
+    refunded.refund('once', t2);
+    for (const payment of [pending, failed, refunded]) {
+      const before = { status: payment.status, updatedAt: payment.updatedAt };
+      expect(() => payment.refund('again')).to.throw(ConflictError).with.property('code', 'INVALID_TRANSITION');
+      expect({ status: payment.status, updatedAt: payment.updatedAt }).to.deep.equal(before);
+    }
+  });
+
+  it('when a final payment is completed or failed again, then 409 INVALID_TRANSITION (an outcome is never overwritten)', () => {
+    const payment = new Payment(order, t0);
+    payment.fail('PAYMENT_DECLINED', t1);
+    expect(() => payment.complete('sbx_ch_3')).to.throw(ConflictError);
+    expect(() => payment.fail('PAYMENT_TIMEOUT')).to.throw(ConflictError);
+    expect(payment.failureReason).to.equal('PAYMENT_DECLINED');
+  });
+
+  it('when the refund reason is empty or longer than 200 characters, then it is refused before any change', () => {
+    const payment = new Payment(order, t0);
+    payment.complete('sbx_ch_4', t1);
+    expect(() => payment.refund('   ')).to.throw(RangeError);
+    expect(() => payment.refund('x'.repeat(201))).to.throw(RangeError);
+    expect(payment.status).to.equal('completed');
+  });
+
+  it('when ownership is asked, then only the order customer owns it; the refund key is refund:<paymentId>', () => {
+    const payment = new Payment(order, t0);
+    expect(payment.isOwnedBy(order.customerId)).to.equal(true);
+    expect(payment.isOwnedBy('00000000-0000-4000-8000-000000000000')).to.equal(false);
+    expect(payment.refundKey).to.equal(`refund:${payment.id}`);
+  });
+});
