@@ -15,6 +15,7 @@ import {
 } from '@commerce/shared';
 import type { PaymentConfig } from './config.js';
 import { openDatabase } from './database.js';
+import { consumePaymentCommands } from './messaging/payment-commands-consumer.js';
 import { PaymentMetrics } from './metrics.js';
 import { createProvider, type PaymentProvider } from './provider/index.js';
 
@@ -27,6 +28,8 @@ export interface StartOptions {
   keyResolver?: KeyResolver;
   /** The payment provider. Default: the one config chooses (createProvider); tests pass a sandbox they inspect. */
   provider?: PaymentProvider;
+  /** Waits between charge attempts after a transient failure (tests shorten them). */
+  retryDelaysMs?: number[];
 }
 
 /**
@@ -37,8 +40,7 @@ export interface StartOptions {
 export async function startPaymentService(config: PaymentConfig, options: StartOptions = {}): Promise<RunningService> {
   const logger = createLogger('payment', config.LOG_LEVEL);
   const metrics = createMetrics('payment');
-  // Registered now so /metrics shows the families from the start; the use cases will count into them.
-  new PaymentMetrics(metrics.registry);
+  const paymentMetrics = new PaymentMetrics(metrics.registry);
   const orm = await openDatabase(config.DATABASE_URL, logger);
   const redis = createRedis(config.REDIS_URL, logger);
   const bus = createBus({ url: config.AMQP_URL, service: 'payment', logger, registry: metrics.registry });
@@ -46,6 +48,14 @@ export async function startPaymentService(config: PaymentConfig, options: StartO
   await relay.start();
   const provider = options.provider ?? createProvider(config);
   logger.info('payment provider', { provider: provider.name });
+  const consumer = await consumePaymentCommands({
+    em: orm.em,
+    bus,
+    provider,
+    logger,
+    metrics: paymentMetrics,
+    ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+  });
 
   const app = createApp({
     service: 'payment',
@@ -67,7 +77,7 @@ export async function startPaymentService(config: PaymentConfig, options: StartO
     service: 'payment',
     port: options.port ?? config.PORT,
     logger,
-    closers: [() => relay.stop(), () => bus.close(), () => orm.close(), () => closeRedis(redis)],
+    closers: [() => consumer.stop(), () => relay.stop(), () => bus.close(), () => orm.close(), () => closeRedis(redis)],
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     ...(options.handleSignals ? { handleSignals: true } : {}),
   });

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import amqp from 'amqplib';
 import { Redis } from 'ioredis';
-import { createLogger } from '@commerce/shared';
+import { createBus, createEnvelope, createLogger, type Bus, type Envelope } from '@commerce/shared';
 import { ApiClient, eventually, testTokens } from '@commerce/shared/testing';
 import { loadPaymentConfig, type PaymentConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
 import { SandboxProvider } from '../../src/provider/sandbox.js';
 import { startPaymentService, type RunningService } from '../../src/service.js';
+import { PAYMENT_COMMANDS_QUEUE } from '../../src/messaging/payment-commands-consumer.js';
 
 export interface Harness {
   api: ApiClient;
@@ -17,6 +19,11 @@ export interface Harness {
   sandbox: SandboxProvider;
   customerToken: (customerId?: string) => string;
   adminToken: () => string;
+  /** A bus of the test's own, to send commands as the order service would, on the real broker. */
+  bus: Bus;
+  /** Sends a message (a new envelope, or `envelope` again to simulate a redelivery). */
+  send: (type: string, data: Record<string, unknown>) => Promise<Envelope>;
+  resend: (envelope: Envelope) => Promise<void>;
 }
 
 /** Every table, truncated after each test. */
@@ -41,32 +48,58 @@ export async function migrateTestDatabase(config: PaymentConfig) {
   }
 }
 
-/**
- * Starts the real service (real Postgres, RabbitMQ, Redis from the test environment) for one
- * describe block, migrated, with a sandbox provider of the test's own (tok_slow answers in
- * `slowMs`), and wipes its tables after every test.
- */
-export function usePaymentService(env: Record<string, string> = {}, slowMs = 300): Harness {
-  const h = {} as Harness;
-  before(async () => {
-    h.config = testConfig(env);
+let shared: Promise<Harness> | undefined;
+
+/** One service for the whole run (started on first use, closed by the root after hook below). */
+function startShared(slowMs: number): Promise<Harness> {
+  return (shared ??= (async () => {
+    const h = {} as Harness;
+    h.config = testConfig();
     await migrateTestDatabase(h.config);
     h.db = new pg.Pool({ connectionString: h.config.DATABASE_URL, max: 4 });
     await wipe(h.db);
+    await purgeLeftoverCommands(h.config.AMQP_URL);
     h.sandbox = new SandboxProvider({ slowMs });
-    h.service = await startPaymentService(h.config, { port: 0, keyResolver: testKeyResolver, provider: h.sandbox });
+    h.service = await startPaymentService(h.config, { port: 0, keyResolver: testKeyResolver, provider: h.sandbox, retryDelaysMs: [20, 40] });
     h.api = new ApiClient(h.service.url);
     await eventually(async () => {
       if ((await h.api.get('/health/ready')).status !== 200) throw new Error('payment service not ready');
     }, { timeoutMs: 15_000 });
     h.customerToken = (customerId = randomUUID()) => signToken(customerId, 'customer');
     h.adminToken = () => signToken(randomUUID(), 'admin');
+    await waitForQueue(h.config.AMQP_URL);
+    h.bus = createBus({ url: h.config.AMQP_URL, service: 'payment-test', logger: createLogger('payment-test', 'error') });
+    await h.bus.waitForConnection(15_000);
+    h.send = async (type, data) => {
+      const envelope = createEnvelope({ type, data }) as Envelope;
+      await h.bus.publish(envelope);
+      return envelope;
+    };
+    h.resend = (envelope) => h.bus.publish(envelope);
+    return h;
+  })());
+}
+
+after(async () => {
+  if (!shared) return;
+  const h = await shared;
+  await h.bus?.close();
+  await h.service?.close();
+  await h.db?.end();
+});
+
+/**
+ * The real service (real Postgres, RabbitMQ, Redis from the test environment), migrated, with a
+ * sandbox provider of the test's own (tok_slow answers in 300 ms), shared by every describe block
+ * of the run (starting and stopping one per block made the broker consumer's return flaky), and
+ * its tables wiped after every test.
+ */
+export function usePaymentService(): Harness {
+  const h = {} as Harness;
+  before(async () => {
+    Object.assign(h, await startShared(300));
   });
   afterEach(() => wipe(h.db));
-  after(async () => {
-    await h.service?.close();
-    await h.db?.end();
-  });
   return h;
 }
 
@@ -80,4 +113,60 @@ export async function wipe(db: pg.Pool) {
   } finally {
     redis.disconnect();
   }
+}
+
+/** Resolves once the payment's command queue exists and has its consumer. */
+async function waitForQueue(url: string) {
+  const connection = await amqp.connect(url);
+  try {
+    await eventually(async () => {
+      const channel = await connection.createChannel();
+      try {
+        const { consumerCount } = await channel.checkQueue(PAYMENT_COMMANDS_QUEUE);
+        if (consumerCount < 1) throw new Error('no consumer yet');
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    }, { timeoutMs: 15_000, intervalMs: 100 });
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Commands a previous run left in the queue would be handled in the middle of a test. */
+async function purgeLeftoverCommands(url: string) {
+  const connection = await amqp.connect(url);
+  try {
+    const channel = await connection.createChannel();
+    // On the first run the queue does not exist yet: the server closes the channel, which is fine.
+    channel.on('error', () => undefined);
+    await channel.purgeQueue(PAYMENT_COMMANDS_QUEUE).catch(() => undefined);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+/** The answer events of an order in the outbox, oldest first. */
+export async function answersFor(h: Harness, orderId: string) {
+  const { rows } = await h.db.query<{ payload: { type: string; data: Record<string, unknown>; correlationId: string } }>(
+    `select payload from outbox where payload->'data'->>'orderId' = $1 order by seq`,
+    [orderId],
+  );
+  return rows.map((r) => r.payload);
+}
+
+export async function paymentOf(h: Harness, orderId: string) {
+  const { rows } = await h.db.query<{ id: string; status: string; provider_reference: string | null; failure_reason: string | null }>(
+    'select id, status, provider_reference, failure_reason from payments where order_id = $1',
+    [orderId],
+  );
+  return rows;
+}
+
+export async function historyOf(h: Harness, paymentId: string) {
+  const { rows } = await h.db.query<{ from_status: string | null; to_status: string; reason: string | null }>(
+    'select from_status, to_status, reason from payment_history where payment_id = $1 order by id',
+    [paymentId],
+  );
+  return rows;
 }
