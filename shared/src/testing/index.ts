@@ -5,8 +5,12 @@ import Transport from 'winston-transport';
  * Not used by production code.
  */
 
-/** Retries an assertion until it passes or the timeout elapses, then rethrows its last failure. */
-export async function eventually<T>(assertion: () => Promise<T> | T, { timeoutMs = 5_000, intervalMs = 50 } = {}): Promise<T> {
+/**
+ * Retries an assertion until it passes or the timeout elapses, then rethrows its last failure. The
+ * default is generous (15 s): under a full `make test` on 2 cores a broker round trip can take seconds,
+ * and a passing assertion returns at once anyway.
+ */
+export async function eventually<T>(assertion: () => Promise<T> | T, { timeoutMs = 15_000, intervalMs = 50 } = {}): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -61,7 +61,7 @@ async function waitForQueue(url: string) {
       } finally {
         await channel.close().catch(() => undefined);
       }
-    }, { timeoutMs: 15_000, intervalMs: 100 });
+    }, { timeoutMs: 30_000, intervalMs: 100 });
   } finally {
     await connection.close();
   }
