@@ -35,3 +35,4 @@ export { ApiClient, type ApiResponse } from './api-client.js';
 export { runNode, runNodeAsync } from './run-node.js';
 export { describeTransitions } from './state-machine.js';
 export { testTokens, type TestTokens } from './tokens.js';
+export { purgeQueue, waitForConsumer } from './broker.js';

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { createBus, createEnvelope, createLogger, type Bus, type Envelope } from '@commerce/shared';
-import { ApiClient, eventually, testTokens } from '@commerce/shared/testing';
+import { ApiClient, eventually, purgeQueue, testTokens, waitForConsumer } from '@commerce/shared/testing';
 import { loadCartConfig, type CartConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
 import { startCartService, type RunningService } from '../../src/service.js';
@@ -49,38 +48,6 @@ export async function migrateTestDatabase(config: CartConfig) {
   }
 }
 
-/** Resolves once the cart's queue exists and is bound (the consumer declares it once connected). */
-async function waitForQueue(url: string) {
-  const connection = await amqp.connect(url);
-  try {
-    await eventually(async () => {
-      const channel = await connection.createChannel();
-      try {
-        const { consumerCount } = await channel.checkQueue(CART_EVENTS_QUEUE);
-        if (consumerCount < 1) throw new Error('no consumer yet');
-      } finally {
-        await channel.close().catch(() => undefined);
-      }
-    }, { timeoutMs: 30_000, intervalMs: 100 });
-  } finally {
-    await connection.close();
-  }
-}
-
-/**
- * Other suites (customer, catalog) publish on the same test vhost, and their events pile up in the
- * cart's queue between cart runs; consumed in the middle of a test they would race its truncates.
- */
-async function purgeLeftoverEvents(url: string) {
-  const connection = await amqp.connect(url);
-  try {
-    const channel = await connection.createChannel();
-    await channel.purgeQueue(CART_EVENTS_QUEUE).catch(() => undefined);
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-}
-
 /**
  * Starts the real service (real Postgres, RabbitMQ, Redis from the test environment) for one
  * describe block, migrated, and wipes its tables after every test. `env` overrides its config.
@@ -91,14 +58,14 @@ export function useCartService(env: Record<string, string> = {}): Harness {
     h.config = testConfig(env);
     await migrateTestDatabase(h.config);
     h.db = new pg.Pool({ connectionString: h.config.DATABASE_URL, max: 4 });
-    await purgeLeftoverEvents(h.config.AMQP_URL);
+    await purgeQueue(h.config.AMQP_URL, CART_EVENTS_QUEUE);
     await wipe(h.db);
     h.service = await startCartService(h.config, { port: 0, keyResolver: testKeyResolver });
     h.api = new ApiClient(h.service.url);
     await eventually(async () => {
       if ((await h.api.get('/health/ready')).status !== 200) throw new Error('cart service not ready');
     }, { timeoutMs: 15_000 });
-    await waitForQueue(h.config.AMQP_URL);
+    await waitForConsumer(h.config.AMQP_URL, CART_EVENTS_QUEUE);
     h.bus = createBus({ url: h.config.AMQP_URL, service: 'cart-test', logger: createLogger('cart-test', 'error') });
     await h.bus.waitForConnection(15_000);
     h.customerToken = (customerId = randomUUID()) => signToken(customerId, 'customer');

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { createBus, createEnvelope, createLogger, type Bus, type Envelope } from '@commerce/shared';
-import { ApiClient, eventually, testTokens } from '@commerce/shared/testing';
+import { ApiClient, eventually, purgeQueue, testTokens, waitForConsumer } from '@commerce/shared/testing';
 import { loadPaymentConfig, type PaymentConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
 import { SandboxProvider } from '../../src/provider/sandbox.js';
@@ -58,7 +57,7 @@ function startShared(slowMs: number): Promise<Harness> {
     await migrateTestDatabase(h.config);
     h.db = new pg.Pool({ connectionString: h.config.DATABASE_URL, max: 4 });
     await wipe(h.db);
-    await purgeLeftoverCommands(h.config.AMQP_URL);
+    await purgeQueue(h.config.AMQP_URL, PAYMENT_COMMANDS_QUEUE);
     h.sandbox = new SandboxProvider({ slowMs });
     h.service = await startPaymentService(h.config, { port: 0, keyResolver: testKeyResolver, provider: h.sandbox, retryDelaysMs: [20, 40] });
     h.api = new ApiClient(h.service.url);
@@ -67,7 +66,7 @@ function startShared(slowMs: number): Promise<Harness> {
     }, { timeoutMs: 15_000 });
     h.customerToken = (customerId = randomUUID()) => signToken(customerId, 'customer');
     h.adminToken = () => signToken(randomUUID(), 'admin');
-    await waitForQueue(h.config.AMQP_URL);
+    await waitForConsumer(h.config.AMQP_URL, PAYMENT_COMMANDS_QUEUE);
     h.bus = createBus({ url: h.config.AMQP_URL, service: 'payment-test', logger: createLogger('payment-test', 'error') });
     await h.bus.waitForConnection(15_000);
     h.send = async (type, data) => {
@@ -112,37 +111,6 @@ export async function wipe(db: pg.Pool) {
     if (keys.length) await redis.del(...keys);
   } finally {
     redis.disconnect();
-  }
-}
-
-/** Resolves once the payment's command queue exists and has its consumer. */
-async function waitForQueue(url: string) {
-  const connection = await amqp.connect(url);
-  try {
-    await eventually(async () => {
-      const channel = await connection.createChannel();
-      try {
-        const { consumerCount } = await channel.checkQueue(PAYMENT_COMMANDS_QUEUE);
-        if (consumerCount < 1) throw new Error('no consumer yet');
-      } finally {
-        await channel.close().catch(() => undefined);
-      }
-    }, { timeoutMs: 15_000, intervalMs: 100 });
-  } finally {
-    await connection.close();
-  }
-}
-
-/** Commands a previous run left in the queue would be handled in the middle of a test. */
-async function purgeLeftoverCommands(url: string) {
-  const connection = await amqp.connect(url);
-  try {
-    const channel = await connection.createChannel();
-    // On the first run the queue does not exist yet: the server closes the channel, which is fine.
-    channel.on('error', () => undefined);
-    await channel.purgeQueue(PAYMENT_COMMANDS_QUEUE).catch(() => undefined);
-  } finally {
-    await connection.close().catch(() => undefined);
   }
 }
 
