@@ -193,19 +193,23 @@ class AmqpBus implements Bus {
     channel.on('error', () => undefined);
     await declareExchange(channel, this.exchange);
     await channel.close();
-    for (const runner of this.runners) {
-      // One consumer refused (say, its queue exists with another type) must not keep the bus down.
-      await runner.start(model).catch((error: unknown) => {
-        this.logger.error('could not start consumer; retrying', { queue: runner.queue, error });
-        this.restartLater(runner);
-      });
-    }
+    for (const runner of this.runners) await this.startOrRetry(runner, model);
     // Recovery watches the connection only after set-up: if it died meanwhile, fail here so it
     // retries, instead of handing out a dead connection that no 'close' event will ever report.
     await (await model.createChannel()).close();
     this.model = model;
     this.publisher = undefined;
+    // A consume() during that last await found neither the loop above nor a connection: start it now.
+    for (const runner of this.runners) if (!runner.active) void this.startOrRetry(runner, model);
     for (const resolve of this.connectedWaiters.splice(0)) resolve();
+  }
+
+  /** One consumer refused (say, its queue exists with another type) must not keep the bus down. */
+  private startOrRetry(runner: ConsumerRunner, model: ChannelModel): Promise<void> {
+    return runner.start(model).catch((error: unknown) => {
+      this.logger.error('could not start consumer; retrying', { queue: runner.queue, error });
+      this.restartLater(runner);
+    });
   }
 
   private watch(connection: RecoveringChannelModel): void {

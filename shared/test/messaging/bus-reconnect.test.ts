@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import amqp from 'amqplib';
 import { BrokerUnavailableError, createBus, createEnvelope, type Bus } from '../../src/messaging/index.js';
 import { TestBroker, closeConnectionsFromBroker } from '../support/broker.js';
 import { collect, openTestBus } from '../support/bus.js';
-import { uniqueName } from '../support/env.js';
+import { AMQP_URL, uniqueName } from '../support/env.js';
 import { captureLogger, quietLogger } from '../support/logger.js';
 import { ORDER_PLACED, createTestSchemas } from '../support/schemas.js';
 import { waitFor } from '../support/wait.js';
@@ -55,6 +56,34 @@ describe('bus connection', () => {
     const message = order();
     await bus.publish(message);
     await waitFor('the message', () => received.some((e) => e.messageId === message.messageId), 5_000);
+  });
+
+  it('when consume() is called while the connection is still being set up, then the consumer starts all the same', async () => {
+    // Set-up opens a channel to declare the exchange, starts the consumers it knows of, then opens
+    // one more to check the connection before the bus counts as connected. A consume() landing in
+    // that last step once found no consumer loop left and no connection yet, so it never started.
+    // amqplib's createChannel is wrapped (not the broker) to call consume() exactly there.
+    const queue = broker.track(uniqueName('test.race'));
+    const probe = await amqp.connect(AMQP_URL);
+    const prototype = Object.getPrototypeOf(probe) as { createChannel: (...args: unknown[]) => Promise<unknown> };
+    await probe.close();
+    const original = prototype.createChannel;
+    let calls = 0;
+    let consuming: Promise<unknown> | undefined;
+    prototype.createChannel = function (this: unknown, ...args: unknown[]) {
+      calls += 1;
+      if (calls === 2) consuming = bus!.consume({ queue, bindings: [ORDER_PLACED], handle: async () => undefined });
+      return original.apply(this, args);
+    };
+    try {
+      bus = createBus({ url: AMQP_URL, service: 'kit-test', logger: quietLogger(), schemas: fixture.schemas, exchange: broker.trackExchange(uniqueName('test.events')) });
+      await bus.waitForConnection(5_000);
+    } finally {
+      prototype.createChannel = original;
+    }
+    expect(calls, 'the set-up opens two plain channels').to.equal(2);
+    await consuming;
+    await waitFor('a consumer on the queue', async () => (await broker.consumers(queue).catch(() => 0)) === 1, 5_000, 100);
   });
 
   it('when the broker is unreachable, then the bus is not ready, publish fails fast, and close still works', async () => {

@@ -50,6 +50,13 @@ export class TestBroker {
     });
   }
 
+  async consumers(queue: string): Promise<number> {
+    return this.withChannel(async (connection) => {
+      const channel = await channelOf(connection);
+      return (await channel.checkQueue(queue)).consumerCount;
+    });
+  }
+
   /** Reads (and removes) every message of a queue. */
   async drain(queue: string): Promise<amqp.GetMessage[]> {
     return this.withChannel(async (connection) => {
