@@ -1,28 +1,39 @@
 #!/usr/bin/env bash
-# scripts/env.sh <service> [dev|test] [-- command...]
+# scripts/env.sh <service> [dev|test|acceptance] [-- command...]
 # The environment a service process needs, built from .run/secrets.env.
 #   scripts/env.sh customer             prints KEY=value lines (secrets included)
 #   . scripts/env.sh customer test      exports them into the current shell
 #   scripts/env.sh customer test -- npx mocha   runs the command with them
 #   scripts/env.sh kit test             the shared kit's own tests (kit_test, commerce_test, Redis db 1)
 # Dev uses database <svc>, vhost commerce, Redis db 0; test uses <svc>_test,
-# commerce_test, Redis db 1. LOG_LEVEL may be overridden from the caller's environment.
+# commerce_test, Redis db 1; acceptance (the acceptance suite's whole stack, acceptance/)
+# uses <svc>_acceptance, commerce_acceptance, Redis db 2, ports 13001-13005 (the dev
+# port + 10000) and the gateway on 18080. LOG_LEVEL may be overridden from the caller's environment.
 
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# service_env <service> <dev|test>: prints KEY=value lines.
+# The acceptance stack (acceptance/src/stack.ts reads the same numbers from here).
+ACCEPTANCE_PORT_OFFSET=10000
+ACCEPTANCE_GATEWAY_PORT=18080
+
+# service_env <service> <dev|test|acceptance>: prints KEY=value lines.
 service_env() {
   local svc="$1" mode="$2" db vhost redis_db node_env pw amqp_pw port="" jwt_file="" jwt_kid=""
+  local port_offset=0 gateway_port="$GATEWAY_PORT"
   case "$mode" in
     dev)  node_env=development; db="$svc";      vhost=commerce;      redis_db=0 ;;
     test) node_env="test";      db="${svc}_test"; vhost=commerce_test; redis_db=1 ;;
-    *) die "mode must be dev or test, not '$mode'" ;;
+    # Its own ports, so the suite runs next to a `make up` stack without touching it.
+    acceptance) node_env="test"; db="${svc}_acceptance"; vhost=commerce_acceptance; redis_db=2
+                port_offset="$ACCEPTANCE_PORT_OFFSET"; gateway_port="$ACCEPTANCE_GATEWAY_PORT" ;;
+    *) die "mode must be dev, test or acceptance, not '$mode'" ;;
   esac
   if [ "$svc" = kit ]; then
     [ "$mode" = test ] || die "the kit has only a test environment: scripts/env.sh kit test"
   else
     port="$(service_port "$svc")" || return 1
+    port=$((port + port_offset))
   fi
   # Every lookup first, so a missing secret fails before anything is printed.
   pw="$(secret "$(db_password_key "$svc")")" || return 1
@@ -43,8 +54,8 @@ service_env() {
     kv JWT_PRIVATE_KEY_FILE "$jwt_file"
     kv JWT_KEY_ID "$jwt_kid"
   fi
-  kv JWKS_URL "http://127.0.0.1:$(service_port customer)/api/v1/auth/jwks.json"
-  kv CORS_ORIGINS "http://localhost:$GATEWAY_PORT"
+  kv JWKS_URL "http://127.0.0.1:$(( $(service_port customer) + port_offset ))/api/v1/auth/jwks.json"
+  kv CORS_ORIGINS "http://localhost:$gateway_port"
   kv TRUST_PROXY loopback
 }
 
@@ -62,7 +73,7 @@ export_env() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -euo pipefail
-  [ $# -ge 1 ] || die "usage: scripts/env.sh <service|kit> [dev|test] [-- command...]"
+  [ $# -ge 1 ] || die "usage: scripts/env.sh <service|kit> [dev|test|acceptance] [-- command...]"
   svc="$1" mode=dev
   shift
   if [ $# -gt 0 ] && [ "$1" != -- ]; then mode="$1"; shift; fi
@@ -71,12 +82,12 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     exit 0
   fi
   if [ "$1" != -- ] || [ $# -lt 2 ]; then
-    die "usage: scripts/env.sh <service|kit> [dev|test] [-- command...]"
+    die "usage: scripts/env.sh <service|kit> [dev|test|acceptance] [-- command...]"
   fi
   shift
   export_env "$svc" "$mode"
   exec "$@"
 else
-  [ $# -ge 1 ] || { warn "usage: . scripts/env.sh <service|kit> [dev|test]"; return 1; }
+  [ $# -ge 1 ] || { warn "usage: . scripts/env.sh <service|kit> [dev|test|acceptance]"; return 1; }
   export_env "$1" "${2:-dev}"
 fi

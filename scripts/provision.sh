@@ -2,18 +2,19 @@
 # scripts/provision.sh
 # Idempotently creates what the services need in PostgreSQL and RabbitMQ:
 #   per service <svc>: role <svc> (LOGIN, no other power, password from
-#     .run/secrets.env, re-set every run), databases <svc> and <svc>_test owned
-#     by it, CONNECT revoked from PUBLIC, extensions pg_trgm and citext
+#     .run/secrets.env, re-set every run), databases <svc>, <svc>_test and
+#     <svc>_acceptance (the acceptance suite's stack) owned by it, CONNECT revoked from PUBLIC, extensions pg_trgm and citext
 #   the shared kit's tests: role kit, database kit_test
-#   RabbitMQ: vhosts commerce and commerce_test, user commerce with AMQP_PASSWORD
-# Redis needs nothing (dev uses db 0, tests db 1).
+#   RabbitMQ: vhosts commerce, commerce_test and commerce_acceptance, user commerce
+#     with AMQP_PASSWORD
+# Redis needs nothing (dev uses db 0, tests db 1, the acceptance suite db 2).
 # Needs root or sudo (psql as the postgres OS user, rabbitmqctl as root).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 AMQP_USER=commerce
-AMQP_VHOSTS=(commerce commerce_test)
+AMQP_VHOSTS=(commerce commerce_test commerce_acceptance)
 
 # Names and passwords reach psql as \set variables and are used as :'pw' and
 # :"role", so psql quotes them; they are checked first anyway.
@@ -72,7 +73,7 @@ provision_postgres() {
   local svc
   log "provisioning PostgreSQL roles and databases"
   for svc in $(services); do
-    provision_role "$svc" "$svc" "${svc}_test"
+    provision_role "$svc" "$svc" "${svc}_test" "${svc}_acceptance"
   done
   provision_role kit kit_test
 }
