@@ -1,9 +1,11 @@
 import { IdempotencyMigration, MessagingTablesMigration } from '@commerce/shared';
 import { Migration20261125210000Payment } from '../migrations/Migration20261125210000Payment.js';
+import { Migration20261125220000PaymentRefunds } from '../migrations/Migration20261125220000PaymentRefunds.js';
 
 /** In order. Names are stored in the migrations table: never rename one that has shipped. */
 export const migrations = [
   { name: 'Migration20261125210000Payment', class: Migration20261125210000Payment },
   { name: 'Migration20261125210001MessagingTables', class: MessagingTablesMigration },
   { name: 'Migration20261125210002IdempotencyKeys', class: IdempotencyMigration },
+  { name: 'Migration20261125220000PaymentRefunds', class: Migration20261125220000PaymentRefunds },
 ];

@@ -7,17 +7,23 @@ import {
   createLogger,
   createMetrics,
   createRedis,
+  createTokenVerifier,
   databaseCheck,
   loadOpenApiSpec,
+  remoteKeys,
   serve,
+  startIdempotencyPurge,
   type KeyResolver,
   type RunningService,
 } from '@commerce/shared';
 import type { PaymentConfig } from './config.js';
 import { openDatabase } from './database.js';
+import { paymentRoutes } from './http/routes.js';
 import { consumePaymentCommands } from './messaging/payment-commands-consumer.js';
 import { PaymentMetrics } from './metrics.js';
+import { PaymentSweeper } from './payment-sweeper.js';
 import { createProvider, type PaymentProvider } from './provider/index.js';
+import type { PaymentContext } from './use-cases/context.js';
 
 export type { RunningService } from '@commerce/shared';
 
@@ -32,12 +38,10 @@ export interface StartOptions {
   retryDelaysMs?: number[];
 }
 
-/**
- * The composition root: config in, a listening service out. Used by main.ts and by the tests.
- * Skeleton: database, bus, outbox relay, health and metrics; the command consumers and endpoints
- * 42-45 are added next (docs/architecture.md, payment section, says what is there).
- */
+/** The composition root: config in, a listening service out. Used by main.ts and by the tests. */
 export async function startPaymentService(config: PaymentConfig, options: StartOptions = {}): Promise<RunningService> {
+  // First: an unknown PAYMENT_PROVIDER stops the start before anything is opened.
+  const provider = options.provider ?? createProvider(config);
   const logger = createLogger('payment', config.LOG_LEVEL);
   const metrics = createMetrics('payment');
   const paymentMetrics = new PaymentMetrics(metrics.registry);
@@ -46,16 +50,21 @@ export async function startPaymentService(config: PaymentConfig, options: StartO
   const bus = createBus({ url: config.AMQP_URL, service: 'payment', logger, registry: metrics.registry });
   const relay = new OutboxRelay({ databaseUrl: config.DATABASE_URL, bus, logger, registry: metrics.registry });
   await relay.start();
-  const provider = options.provider ?? createProvider(config);
   logger.info('payment provider', { provider: provider.name });
-  const consumer = await consumePaymentCommands({
+  const ctx: PaymentContext = {
     em: orm.em,
-    bus,
     provider,
     logger,
     metrics: paymentMetrics,
+    providerTimeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
     ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
-  });
+  };
+  const consumer = await consumePaymentCommands({ ...ctx, bus });
+  const sweeper = new PaymentSweeper({ ctx, intervalMs: config.PAYMENT_SWEEP_INTERVAL_MS, graceMs: config.PAYMENT_STUCK_GRACE_MS });
+  sweeper.start();
+  // Stored refund answers are kept 24 h (the documented retention), then purged.
+  const purge = startIdempotencyPurge({ orm, logger });
+  const verify = createTokenVerifier(options.keyResolver ?? remoteKeys(config.JWKS_URL));
 
   const app = createApp({
     service: 'payment',
@@ -70,14 +79,14 @@ export async function startPaymentService(config: PaymentConfig, options: StartO
       database: databaseCheck(orm),
       broker: brokerCheck(bus),
     },
-    routes: () => undefined,
+    routes: paymentRoutes({ ctx, verify }),
   });
 
   return serve(app, {
     service: 'payment',
     port: options.port ?? config.PORT,
     logger,
-    closers: [() => consumer.stop(), () => relay.stop(), () => bus.close(), () => orm.close(), () => closeRedis(redis)],
+    closers: [() => consumer.stop(), () => sweeper.stop(), () => purge.stop(), () => relay.stop(), () => bus.close(), () => orm.close(), () => closeRedis(redis)],
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     ...(options.handleSignals ? { handleSignals: true } : {}),
   });

@@ -22,9 +22,23 @@ export interface PaymentOrder {
   customerId: string;
   amountCents: number;
   currency: string;
+  /** The saga's deadline for the charge; past it (plus a grace) a pending payment is stuck (the sweeper's query). */
+  deadline?: Date;
 }
 
 export const paymentNotFound = () => new NotFoundError('PAYMENT_NOT_FOUND', 'No payment with this id.');
+
+/** A refund reason as stored and announced: trimmed, 1..200 characters. */
+export function refundReasonOf(reason: string): string {
+  const trimmed = reason.trim();
+  if (trimmed.length === 0 || trimmed.length > MAX_REASON_LENGTH) throw new RangeError(`a refund reason is 1..${MAX_REASON_LENGTH} characters`);
+  return trimmed;
+}
+
+/** The refund reason of a payment refunded because its order was cancelled (contracts: at most 200 characters). */
+export function orderCancelledReason(orderReason: string): string {
+  return `Order cancelled: ${orderReason}`.slice(0, MAX_REASON_LENGTH);
+}
 
 /**
  * The payment of one order (orderId is unique: the order id is also the provider's idempotency
@@ -42,6 +56,18 @@ export class Payment {
   status: PaymentStatus = 'pending';
   providerReference: string | null = null;
   failureReason: FailureReason | null = null;
+  /** The authorize command's deadline (null for rows written before it was kept). */
+  deadline: Date | null = null;
+  /**
+   * Set when the payment's order was cancelled (order.order.cancelled) or its refund was asked for
+   * while the payment was still pending: a completed payment with this set owes a refund at once.
+   */
+  orderCancelledAt: Date | null = null;
+  /** The reason that refund will carry. */
+  orderCancelReason: string | null = null;
+  refundReason: string | null = null;
+  /** The provider's id of the refund. */
+  refundReference: string | null = null;
   readonly createdAt: Date;
   updatedAt: Date;
 
@@ -52,6 +78,7 @@ export class Payment {
     this.customerId = order.customerId;
     this.amountCents = order.amountCents;
     this.currency = order.currency;
+    this.deadline = order.deadline ?? null;
     this.createdAt = now;
     this.updatedAt = now;
   }
@@ -70,6 +97,25 @@ export class Payment {
     return this.status !== 'pending';
   }
 
+  /**
+   * Its order was cancelled (or the order service asked for the refund) before or after the
+   * charge: records it once, with the reason the refund will carry. Returns false when it was
+   * already recorded (the first reason stands). Changes no status: a pending payment is refunded
+   * when its charge turns out completed (see owesRefund).
+   */
+  markOrderCancelled(refundReason: string, now = new Date()): boolean {
+    if (this.orderCancelledAt !== null) return false;
+    this.orderCancelReason = refundReasonOf(refundReason);
+    this.orderCancelledAt = now;
+    this.updatedAt = now;
+    return true;
+  }
+
+  /** Money is held for an order that was cancelled: refund it, no one else will ask. */
+  get owesRefund(): boolean {
+    return this.status === 'completed' && this.orderCancelledAt !== null;
+  }
+
   complete(providerReference: string, now = new Date()): PaymentChange {
     if (providerReference.length === 0) throw new RangeError('providerReference must not be empty');
     const change = this.move('completed', null, now);
@@ -83,10 +129,19 @@ export class Payment {
     return change;
   }
 
-  refund(reason: string, now = new Date()): PaymentChange {
-    const trimmed = reason.trim();
-    if (trimmed.length === 0 || trimmed.length > MAX_REASON_LENGTH) throw new RangeError(`a refund reason is 1..${MAX_REASON_LENGTH} characters`);
-    return this.move('refunded', trimmed, now);
+  /** The provider refunded the charge (`refundReference`): completed → refunded, with the reason. */
+  refund(reason: string, refundReference: string, now = new Date()): PaymentChange {
+    const trimmed = refundReasonOf(reason);
+    if (refundReference.length === 0) throw new RangeError('refundReference must not be empty');
+    const change = this.move('refunded', trimmed, now);
+    this.refundReason = trimmed;
+    this.refundReference = refundReference;
+    return change;
+  }
+
+  /** Throws 409 INVALID_TRANSITION unless the payment may be refunded now (before the provider is asked). */
+  assertRefundable(): void {
+    paymentStatus.assert(this.status, 'refunded');
   }
 
   /** The idempotency key of this payment's refund towards the provider: one refund per payment. */

@@ -1,38 +1,39 @@
-import type { Bus, Consumer, EntityManager, Logger } from '@commerce/shared';
-import type { PaymentMetrics } from '../metrics.js';
-import type { PaymentProvider } from '../provider/provider.js';
+import type { Bus, Consumer } from '@commerce/shared';
 import { authorizePayment, type AuthorizeCommand } from '../use-cases/authorize.js';
+import type { PaymentContext } from '../use-cases/context.js';
+import { refundCancelledOrder, refundPaymentOfOrder } from '../use-cases/refund.js';
 
-/** The payment's one queue: the commands addressed to it. */
+/** The payment's one queue: the commands addressed to it, and the order event it reacts to. */
 export const PAYMENT_COMMANDS_QUEUE = 'payment.commands';
 
-export const PAYMENT_COMMAND_TYPES = ['payment.authorize-payment'] as const;
-
-export interface PaymentCommandDeps {
-  em: EntityManager;
-  provider: PaymentProvider;
-  logger: Logger;
-  metrics: PaymentMetrics;
-  retryDelaysMs?: readonly number[];
-}
+export const PAYMENT_COMMAND_TYPES = ['payment.authorize-payment', 'payment.refund-payment', 'order.order.cancelled'] as const;
 
 /**
  * Not through the inbox: the inbox runs the effect inside one transaction, and the provider call
- * must stay outside any. Idempotency comes from the order id instead (one row per order, the
- * order id as the provider's idempotency key, a final payment only re-announced), which also
- * covers a repeated command with a new message id. The message is acked after the outcome commits;
- * a crash before that redelivers it, and the provider answers the same charge again.
+ * must stay outside any. Idempotency comes from the payment instead (one row per order, the order
+ * id as the charge's key and `refund:<paymentId>` as the refund's, a final outcome only
+ * re-announced, row locks around every change), which also covers a repeated message with a new
+ * message id. A message is acked after its effect commits; a crash before that redelivers it, and
+ * the provider answers the same charge or refund again.
  */
-export function consumePaymentCommands(deps: PaymentCommandDeps & { bus: Bus }): Promise<Consumer> {
-  return deps.bus.consume({
+export function consumePaymentCommands(ctx: PaymentContext & { bus: Bus }): Promise<Consumer> {
+  return ctx.bus.consume({
     queue: PAYMENT_COMMANDS_QUEUE,
     bindings: [...PAYMENT_COMMAND_TYPES],
     handle: async (envelope) => {
-      if (envelope.type === 'payment.authorize-payment') {
-        await authorizePayment(deps, envelope.data as unknown as AuthorizeCommand);
-        return;
+      switch (envelope.type) {
+        case 'payment.authorize-payment':
+          await authorizePayment(ctx, envelope.data as unknown as AuthorizeCommand);
+          return;
+        case 'payment.refund-payment':
+          await refundPaymentOfOrder(ctx, envelope.data as unknown as { orderId: string; reason: string });
+          return;
+        case 'order.order.cancelled':
+          await refundCancelledOrder(ctx, envelope.data as unknown as { orderId: string; reason: string });
+          return;
+        default:
+          throw new Error(`No handler for ${envelope.type}`);
       }
-      throw new Error(`No handler for ${envelope.type}`);
     },
   });
 }

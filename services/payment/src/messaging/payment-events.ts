@@ -22,5 +22,12 @@ export function announceOutcome(em: EntityManager, payment: Payment) {
   if (payment.status === 'failed') {
     return theOutbox().add(em, { type: 'payment.payment.failed', correlationId: payment.orderId, data: { ...base, reason: payment.failureReason! } });
   }
+  if (payment.status === 'refunded') {
+    return theOutbox().add(em, {
+      type: 'payment.payment.refunded',
+      correlationId: payment.orderId,
+      data: { ...base, amountCents: payment.amountCents, currency: payment.currency, reason: payment.refundReason! },
+    });
+  }
   return null;
 }

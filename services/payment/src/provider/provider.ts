@@ -6,12 +6,21 @@
  * - cancellation: the call stops waiting when `signal` aborts, rejecting with the signal's reason
  *   (the service then decides, e.g. PAYMENT_TIMEOUT at the command's deadline);
  * - errors: a failure worth retrying (network, 5xx, rate limit) is a TransientProviderError; a
- *   decision of the provider (declined) is a result, not an error; anything else is a bug.
+ *   decision of the provider (declined) is a result, not an error; anything else is a bug;
+ * - lookup: `findCharge` answers what became of the charge made with an idempotency key, so a
+ *   payment whose process died mid-call (the token is gone with the command) can be settled.
  */
 export interface PaymentProvider {
   readonly name: string;
   charge(request: ChargeRequest, signal: AbortSignal): Promise<ChargeResult>;
   refund(request: RefundRequest, signal: AbortSignal): Promise<RefundResult>;
+  /**
+   * The result of the charge made with `idempotencyKey`, or null when the provider has none (it
+   * never received it, or will never make it). A charge still being processed is waited for
+   * (within `signal`) or reported as a TransientProviderError, never as null: null lets the
+   * service fail the payment, so it must mean no money was or will be taken.
+   */
+  findCharge(idempotencyKey: string, signal: AbortSignal): Promise<ChargeResult | null>;
 }
 
 export interface ChargeRequest {

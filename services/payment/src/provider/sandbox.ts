@@ -32,7 +32,7 @@ const reference = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex'
 /**
  * The built-in provider (API.md "Payment service"): `tok_visa` succeeds, `tok_chargeDeclined` is
  * declined, `tok_insufficientFunds` is declined for funds, `tok_timeout` never answers (only the
- * AbortSignal ends the call), `tok_slow` answers after `slowMs`. Any other token is declined, as a
+ * AbortSignal ends the call, and a lookup finds no such charge), `tok_slow` answers after `slowMs`. Any other token is declined, as a
  * real provider declines a token it does not know.
  *
  * Like a real provider it remembers idempotency keys: a call with a key it has answered returns
@@ -47,6 +47,8 @@ export class SandboxProvider implements PaymentProvider {
   private readonly latencyMs: number;
   private readonly charges = new Map<string, Promise<ChargeResult>>();
   private readonly refunds = new Map<string, Promise<RefundResult>>();
+  /** Keys of tok_timeout charges: the sandbox never makes them, so a lookup finds none. */
+  private readonly neverMade = new Set<string>();
   private transientFailures = 0;
   chargeCount = 0;
   refundCount = 0;
@@ -67,6 +69,7 @@ export class SandboxProvider implements PaymentProvider {
     let answer = this.charges.get(request.idempotencyKey);
     if (!answer) {
       answer = this.decide(request);
+      if (behaviourOf(request.token) === 'timeout') this.neverMade.add(request.idempotencyKey);
       // Remembered before it settles: a retry while the first call runs joins it instead of
       // charging again (tok_timeout's never settles, so every later call with its key hangs too).
       this.charges.set(request.idempotencyKey, answer);
@@ -84,6 +87,14 @@ export class SandboxProvider implements PaymentProvider {
       });
       this.refunds.set(request.idempotencyKey, answer);
     }
+    return this.within(answer, signal);
+  }
+
+  async findCharge(idempotencyKey: string, signal: AbortSignal): Promise<ChargeResult | null> {
+    this.enter(signal);
+    const answer = this.charges.get(idempotencyKey);
+    if (!answer || this.neverMade.has(idempotencyKey)) return null;
+    // A charge still running (tok_slow) is waited for, as the port asks.
     return this.within(answer, signal);
   }
 

@@ -34,7 +34,16 @@ export const testKeyResolver = tokens.keyResolver;
 export const signToken = tokens.sign;
 
 export function testConfig(env: Record<string, string> = {}): PaymentConfig {
-  return loadPaymentConfig({ ...process.env, RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'error', ...env });
+  return loadPaymentConfig({
+    ...process.env,
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'error',
+    // A quick sweeper, so the tests see a stuck payment settled within a second or two.
+    PAYMENT_SWEEP_INTERVAL_MS: '200',
+    PAYMENT_STUCK_GRACE_MS: '500',
+    PAYMENT_PROVIDER_TIMEOUT_MS: '2000',
+    ...env,
+  });
 }
 
 /** Migrates the test database (idempotent). */

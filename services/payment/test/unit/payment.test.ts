@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConflictError } from '@commerce/shared';
-import { Payment } from '../../src/domain/payment.js';
+import { Payment, orderCancelledReason, refundReasonOf } from '../../src/domain/payment.js';
 
 const order = { orderId: '2293f58f-6210-4a03-ae6a-6447e68d1e77', customerId: '3f0c6a52-8d1e-4b6a-9a43-2f7c1e5d9b10', amountCents: 5148, currency: 'USD' };
 const t0 = new Date('2025-01-25T08:30:00.000Z');
@@ -40,8 +40,8 @@ describe('Payment (domain)', () => {
   it('when a completed payment is refunded, then it is refunded, keeps its reference, and the row carries the (trimmed) reason', () => {
     const payment = new Payment(order, t0);
     payment.complete('sbx_ch_1', t1);
-    expect(payment.refund('  Parcel lost  ', t2)).to.deep.equal({ from: 'completed', to: 'refunded', at: t2, reason: 'Parcel lost' });
-    expect(payment).to.include({ status: 'refunded', providerReference: 'sbx_ch_1' });
+    expect(payment.refund('  Parcel lost  ', 'sbx_re_1', t2)).to.deep.equal({ from: 'completed', to: 'refunded', at: t2, reason: 'Parcel lost' });
+    expect(payment).to.include({ status: 'refunded', providerReference: 'sbx_ch_1', refundReason: 'Parcel lost', refundReference: 'sbx_re_1' });
   });
 
   it('when a pending, failed or already refunded payment is refunded, then 409 INVALID_TRANSITION and nothing changes', () => {
@@ -50,10 +50,11 @@ describe('Payment (domain)', () => {
     failed.fail('PAYMENT_DECLINED', t1);
     const refunded = new Payment(order, t0);
     refunded.complete('sbx_ch_2', t1);
-    refunded.refund('once', t2);
+    refunded.refund('once', 'sbx_re_2', t2);
     for (const payment of [pending, failed, refunded]) {
       const before = { status: payment.status, updatedAt: payment.updatedAt };
-      expect(() => payment.refund('again')).to.throw(ConflictError).with.property('code', 'INVALID_TRANSITION');
+      expect(() => payment.assertRefundable()).to.throw(ConflictError).with.property('code', 'INVALID_TRANSITION');
+      expect(() => payment.refund('again', 'sbx_re_3')).to.throw(ConflictError).with.property('code', 'INVALID_TRANSITION');
       expect({ status: payment.status, updatedAt: payment.updatedAt }).to.deep.equal(before);
     }
   });
@@ -69,8 +70,9 @@ describe('Payment (domain)', () => {
   it('when the refund reason is empty or longer than 200 characters, then it is refused before any change', () => {
     const payment = new Payment(order, t0);
     payment.complete('sbx_ch_4', t1);
-    expect(() => payment.refund('   ')).to.throw(RangeError);
-    expect(() => payment.refund('x'.repeat(201))).to.throw(RangeError);
+    expect(() => payment.refund('   ', 'sbx_re_4')).to.throw(RangeError);
+    expect(() => payment.refund('x'.repeat(201), 'sbx_re_4')).to.throw(RangeError);
+    expect(() => payment.refund('fine', '')).to.throw(RangeError);
     expect(payment.status).to.equal('completed');
   });
 
@@ -79,5 +81,35 @@ describe('Payment (domain)', () => {
     expect(payment.isOwnedBy(order.customerId)).to.equal(true);
     expect(payment.isOwnedBy('00000000-0000-4000-8000-000000000000')).to.equal(false);
     expect(payment.refundKey).to.equal(`refund:${payment.id}`);
+  });
+
+  it('when the order is cancelled while the payment is pending, then that is recorded once (first reason stands) and the refund is owed only once it completes', () => {
+    const payment = new Payment({ ...order, deadline: t1 }, t0);
+    expect(payment.markOrderCancelled('  Order cancelled: PAYMENT_TIMEOUT ', t1)).to.equal(true);
+    expect(payment).to.include({ orderCancelReason: 'Order cancelled: PAYMENT_TIMEOUT', status: 'pending' });
+    expect(payment.orderCancelledAt).to.equal(t1);
+    expect(payment.markOrderCancelled('later reason', t2)).to.equal(false);
+    expect(payment.orderCancelReason).to.equal('Order cancelled: PAYMENT_TIMEOUT');
+    expect(payment.owesRefund).to.equal(false);
+    payment.complete('sbx_ch_5', t2);
+    expect(payment.owesRefund).to.equal(true);
+    payment.refund(payment.orderCancelReason!, 'sbx_re_5', t2);
+    expect(payment.owesRefund).to.equal(false);
+  });
+
+  it('when a payment completes or fails without its order being cancelled, then no refund is owed', () => {
+    const completed = new Payment(order, t0);
+    completed.complete('sbx_ch_6', t1);
+    const failed = new Payment(order, t0);
+    failed.fail('PAYMENT_DECLINED', t1);
+    failed.markOrderCancelled('Order cancelled: PAYMENT_DECLINED', t2);
+    expect([completed.owesRefund, failed.owesRefund]).to.deep.equal([false, false]);
+  });
+
+  it('when an order cancellation reason is long, then the refund reason built from it stays within 200 characters', () => {
+    expect(orderCancelledReason('CUSTOMER_CANCELLED')).to.equal('Order cancelled: CUSTOMER_CANCELLED');
+    expect(orderCancelledReason('x'.repeat(300))).to.have.length(200);
+    expect(refundReasonOf('  ok ')).to.equal('ok');
+    expect(() => refundReasonOf('')).to.throw(RangeError);
   });
 });

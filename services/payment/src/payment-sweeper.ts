@@ -1,0 +1,74 @@
+import { startPeriodic, type PeriodicJob } from '@commerce/shared';
+import { Payment } from './domain/payment.js';
+import type { PaymentContext } from './use-cases/context.js';
+import { refundCompletedPayment } from './use-cases/refund.js';
+import { lookUpCharge, settlePayment } from './use-cases/settle.js';
+
+export interface PaymentSweeperOptions {
+  ctx: PaymentContext;
+  /** PAYMENT_SWEEP_INTERVAL_MS */
+  intervalMs: number;
+  /** PAYMENT_STUCK_GRACE_MS */
+  graceMs: number;
+  /** Payments handled per pass at most (each one is a provider call). */
+  batchSize?: number;
+}
+
+/**
+ * The payment's safety net (kit startPeriodic), for what a process killed at the wrong moment
+ * leaves behind. The payment row is written before the provider is called and the outcome after,
+ * so the gaps are:
+ * - a payment pending past its deadline plus a grace: the call charging it would have ended at the
+ *   deadline, so its process died mid-call (and the command, if redelivered, has not settled it).
+ *   The token is gone, so the provider is asked what became of the charge with the order's key:
+ *   charged → completed, declined → failed, none → failed PAYMENT_TIMEOUT; the outcome is
+ *   announced as usual;
+ * - a completed payment whose order was cancelled and that is still not refunded a grace after the
+ *   cancellation was recorded: the refund was cut short; it is done now.
+ * Every step is idempotent (provider keys, row locks, final outcomes stand), so a replica's sweep
+ * racing a redelivered command or another replica changes nothing twice.
+ */
+export class PaymentSweeper {
+  private job: PeriodicJob | undefined;
+
+  constructor(private readonly options: PaymentSweeperOptions) {}
+
+  start(): void {
+    const { intervalMs, ctx } = this.options;
+    this.job = startPeriodic({ name: 'payment sweep', intervalMs, logger: ctx.logger, task: () => this.sweepOnce() });
+  }
+
+  async stop(): Promise<void> {
+    await this.job?.stop();
+  }
+
+  /** One pass; returns how many payments it settled or refunded. */
+  async sweepOnce(): Promise<number> {
+    const { ctx, graceMs } = this.options;
+    const limit = this.options.batchSize ?? 50;
+    const cutoff = new Date(Date.now() - graceMs);
+    const em = ctx.em.fork();
+    const stuck = await em.find(Payment, { status: 'pending', deadline: { $lt: cutoff } }, { orderBy: { deadline: 'asc' }, limit });
+    const owed = await em.find(Payment, { status: 'completed', orderCancelledAt: { $ne: null }, updatedAt: { $lt: cutoff } }, { orderBy: { updatedAt: 'asc' }, limit });
+    let done = 0;
+    for (const payment of stuck) {
+      try {
+        const settled = await settlePayment(ctx, payment.id, await lookUpCharge(ctx, payment.orderId));
+        ctx.logger.warn('stuck payment settled by asking the provider', { orderId: payment.orderId, status: settled.status });
+        done += 1;
+      } catch (error) {
+        ctx.logger.error('stuck payment could not be settled; next pass', { orderId: payment.orderId, error });
+      }
+    }
+    for (const payment of owed) {
+      try {
+        await refundCompletedPayment(ctx, payment.id, payment.orderCancelReason!);
+        ctx.logger.warn('owed refund of a cancelled order done by the sweeper', { orderId: payment.orderId });
+        done += 1;
+      } catch (error) {
+        ctx.logger.error('owed refund failed; next pass', { orderId: payment.orderId, error });
+      }
+    }
+    return done;
+  }
+}
