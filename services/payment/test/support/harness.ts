@@ -147,3 +147,40 @@ export async function historyOf(h: Harness, paymentId: string) {
   );
   return rows;
 }
+
+export const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+/** A payment.authorize-payment command as the order service sends it. */
+export const authorizeCommand = (token: string, overrides: Partial<{ orderId: string; customerId: string; amountCents: number; deadline: string }> = {}) => ({
+  orderId: randomUUID(),
+  customerId: randomUUID(),
+  amountCents: 5148,
+  currency: 'USD',
+  paymentToken: token,
+  deadline: inSeconds(10),
+  ...overrides,
+});
+
+/** Sends an authorize command and waits until its payment is no longer pending; returns the payment id. */
+export async function settledPayment(h: Harness, token = 'tok_visa', overrides: Parameters<typeof authorizeCommand>[1] = {}) {
+  const cmd = authorizeCommand(token, overrides);
+  await h.send('payment.authorize-payment', cmd);
+  const row = await eventually(async () => {
+    const [found] = await paymentOf(h, cmd.orderId);
+    if (!found || found.status === 'pending') throw new Error('payment not settled yet');
+    return found;
+  });
+  return { ...cmd, paymentId: row.id, status: row.status };
+}
+
+/** The events of a type in the outbox for an order (what the relay publishes), oldest first. */
+export async function eventsOf(h: Harness, orderId: string, type: string) {
+  return (await answersFor(h, orderId)).filter((a) => a.type === type);
+}
+
+/** The value of a series on /metrics: `name` plus, optionally, one label pair such as `outcome="timeout"`. */
+export async function metricValue(h: Harness, name: string, label = ''): Promise<number> {
+  const text = await (await fetch(`${h.service.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(label));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
