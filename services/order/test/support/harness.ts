@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import { DEFAULT_EXCHANGE, createBus, createEnvelope, createLogger, type Bus, type Envelope } from '@commerce/shared';
+import { ApiClient, eventually, purgeQueue, testTokens, waitForConsumer } from '@commerce/shared/testing';
+import { loadOrderConfig, type OrderConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/database.js';
+import { ORDER_SAGA_QUEUE } from '../../src/messaging/saga-consumer.js';
+import { startOrderService, type RunningService } from '../../src/service.js';
+
+/** What the order service sends: the capture queue is bound to these. */
+export const OUTGOING = [
+  'catalog.reserve-stock',
+  'catalog.commit-stock',
+  'catalog.release-stock',
+  'catalog.restock',
+  'payment.authorize-payment',
+  'payment.refund-payment',
+  'order.order.confirmed',
+  'order.order.cancelled',
+  'order.order.shipped',
+  'order.order.delivered',
+] as const;
+
+type Data = Record<string, unknown>;
+
+export interface Harness {
+  api: ApiClient;
+  service: RunningService;
+  config: OrderConfig;
+  db: pg.Pool;
+  customerToken: (customerId?: string) => string;
+  adminToken: () => string;
+  /** A bus of the test's own, to publish the other services' messages on the real broker. */
+  bus: Bus;
+  publish: (type: string, data: Data) => Promise<Envelope>;
+  /** Publishes the same envelope again: a redelivery, same messageId. */
+  resend: (envelope: Envelope) => Promise<void>;
+  /** Every message the service published (read from a test queue bound to OUTGOING), oldest first. */
+  captured: Envelope[];
+  /** Stops and starts the service again (same config), e.g. to show a saga resumes after a restart. */
+  restart: (between?: () => Promise<void>) => Promise<void>;
+}
+
+/** Every table, truncated after each test. */
+export const TABLES = 'orders, sagas, order_history, idempotency_keys, outbox, inbox';
+
+const tokens = testTokens('order-test-key');
+export const testKeyResolver = tokens.keyResolver;
+export const signToken = tokens.sign;
+
+/** Step timeouts short enough to watch the sweeper act in a test, long enough not to race a test driving the steps. */
+export const TEST_ENV = {
+  ORDER_STOCK_STEP_TIMEOUT_MS: '2500',
+  ORDER_PAYMENT_STEP_TIMEOUT_MS: '3000',
+  ORDER_RESERVE_ATTEMPTS: '2',
+  ORDER_SAGA_SWEEP_INTERVAL_MS: '200',
+  ORDER_SAGA_STUCK_GRACE_MS: '1000',
+};
+
+export function testConfig(env: Record<string, string> = {}): OrderConfig {
+  return loadOrderConfig({ ...process.env, RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'error', ...TEST_ENV, ...env });
+}
+
+/** Migrates the test database (idempotent). */
+export async function migrateTestDatabase(config: OrderConfig) {
+  const orm = await openDatabase(config.DATABASE_URL, createLogger('order-test', 'error'));
+  try {
+    await orm.getMigrator().up();
+  } finally {
+    await orm.close();
+  }
+}
+
+let shared: Promise<Harness> | undefined;
+let capture: { connection: amqp.ChannelModel } | undefined;
+
+async function startService(h: Harness) {
+  h.service = await startOrderService(h.config, { port: 0, keyResolver: testKeyResolver });
+  h.api = new ApiClient(h.service.url);
+  await eventually(async () => {
+    if ((await h.api.get('/health/ready')).status !== 200) throw new Error('order service not ready');
+  }, { timeoutMs: 15_000 });
+  await waitForConsumer(h.config.AMQP_URL, ORDER_SAGA_QUEUE);
+}
+
+/** One service for the whole run (started on first use, closed by the root after hook below). */
+function startShared(): Promise<Harness> {
+  return (shared ??= (async () => {
+    const h = { captured: [] as Envelope[] } as Harness;
+    h.config = testConfig();
+    await migrateTestDatabase(h.config);
+    h.db = new pg.Pool({ connectionString: h.config.DATABASE_URL, max: 4 });
+    await wipe(h.db);
+    // Messages other suites left on the shared test vhost would be handled in the middle of a test.
+    await purgeQueue(h.config.AMQP_URL, ORDER_SAGA_QUEUE);
+    const connection = await amqp.connect(h.config.AMQP_URL);
+    const channel = await connection.createChannel();
+    await channel.assertExchange(DEFAULT_EXCHANGE, 'topic', { durable: true });
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    for (const type of OUTGOING) await channel.bindQueue(queue, DEFAULT_EXCHANGE, type);
+    await channel.consume(queue, (msg) => msg && h.captured.push(JSON.parse(msg.content.toString('utf8')) as Envelope), { noAck: true });
+    capture = { connection };
+    await startService(h);
+    h.customerToken = (customerId = randomUUID()) => signToken(customerId, 'customer');
+    h.adminToken = () => signToken(randomUUID(), 'admin');
+    h.bus = createBus({ url: h.config.AMQP_URL, service: 'order-test', logger: createLogger('order-test', 'error') });
+    await h.bus.waitForConnection(15_000);
+    h.publish = async (type, data) => {
+      const envelope = createEnvelope({ type, data, correlationId: typeof data.orderId === 'string' ? data.orderId : undefined }) as Envelope;
+      await h.bus.publish(envelope);
+      return envelope;
+    };
+    h.resend = (envelope) => h.bus.publish(envelope);
+    h.restart = async (between) => {
+      await h.service.close();
+      await between?.();
+      await startService(h);
+    };
+    return h;
+  })());
+}
+
+after(async () => {
+  if (!shared) return;
+  const h = await shared;
+  await h.bus?.close();
+  await h.service?.close();
+  await h.db?.end();
+  await capture?.connection.close().catch(() => undefined);
+});
+
+/**
+ * The real service (real Postgres, RabbitMQ, Redis from the test environment), migrated, shared
+ * by every describe block of the run, its tables wiped and the captured messages cleared after
+ * every test.
+ */
+export function useOrderService(): Harness {
+  const h = {} as Harness;
+  before(async () => {
+    Object.assign(h, await startShared());
+  });
+  afterEach(async () => {
+    await wipe(h.db);
+    h.captured.length = 0;
+  });
+  return h;
+}
+
+const DEADLOCK = '40P01';
+
+export async function wipe(db: pg.Pool) {
+  // A message the consumer is still applying when a test ends can deadlock with the truncate: retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.query(`truncate ${TABLES} cascade`);
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK || attempt >= 5) throw error;
+    }
+  }
+  const redis = new Redis(testConfig().REDIS_URL);
+  try {
+    const keys = await redis.keys('rl:order:*');
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// ---- the checkout as the cart sends it, and the answers as the catalog and payment send them ----
+
+export interface Checkout {
+  orderId: string;
+  cartId: string;
+  customerId: string;
+  items: { productId: string; name: string; unitPriceCents: number; quantity: number }[];
+  totalCents: number;
+  currency: string;
+  shippingAddress: { line1: string; line2: string | null; city: string; postalCode: string; country: string };
+  paymentToken: string;
+}
+
+export function aCheckout(overrides: Partial<Checkout> = {}): Checkout {
+  const items = overrides.items ?? [
+    { productId: randomUUID(), name: 'Ceramic Mug', unitPriceCents: 1299, quantity: 2 },
+    { productId: randomUUID(), name: 'Linen Tea Towel', unitPriceCents: 850, quantity: 3 },
+  ];
+  return {
+    orderId: randomUUID(),
+    cartId: randomUUID(),
+    customerId: randomUUID(),
+    items,
+    totalCents: items.reduce((t, i) => t + i.unitPriceCents * i.quantity, 0),
+    currency: 'USD',
+    shippingAddress: { line1: '1 Market Street', line2: null, city: 'San Francisco', postalCode: '94105', country: 'US' },
+    paymentToken: 'tok_visa',
+    ...overrides,
+  };
+}
+
+/** The messages the service published for an order, of `type` if given. */
+export function sentFor(h: Harness, orderId: string, type?: string): Envelope[] {
+  return h.captured.filter((e) => (e.data as Data).orderId === orderId && (!type || e.type === type));
+}
+
+/** Waits until the service has published `count` messages of `type` for the order; returns them. */
+export function waitForSent(h: Harness, orderId: string, type: string, count = 1): Promise<Envelope[]> {
+  return eventually(() => {
+    const sent = sentFor(h, orderId, type);
+    if (sent.length < count) throw new Error(`${type} for ${orderId}: ${sent.length} of ${count} published`);
+    return sent;
+  });
+}
+
+export interface OrderRow {
+  status: string;
+  payment_status: string;
+  failure_reason: string | null;
+  tracking_number: string | null;
+  state: string;
+  attempts: number;
+  payment_token: string | null;
+}
+
+export async function orderRow(h: Harness, orderId: string): Promise<OrderRow | undefined> {
+  const { rows } = await h.db.query<OrderRow>(
+    `select o.status, o.payment_status, o.failure_reason, o.tracking_number, s.state, s.attempts, s.payment_token
+       from orders o join sagas s on s.order_id = o.id where o.id = $1`,
+    [orderId],
+  );
+  return rows[0];
+}
+
+/** Waits until the order row matches `expected` (a subset of its columns). */
+export function waitForOrder(h: Harness, orderId: string, expected: Partial<OrderRow>, timeoutMs = 15_000): Promise<OrderRow> {
+  return eventually(async () => {
+    const row = await orderRow(h, orderId);
+    if (!row) throw new Error(`order ${orderId} not there yet`);
+    for (const [key, value] of Object.entries(expected)) {
+      if (row[key as keyof OrderRow] !== value) throw new Error(`order ${orderId}: ${key} is ${String(row[key as keyof OrderRow])}, expected ${String(value)}`);
+    }
+    return row;
+  }, { timeoutMs });
+}
+
+export async function historyOf(h: Harness, orderId: string) {
+  const { rows } = await h.db.query<{ kind: string; from_value: string | null; to_value: string; actor: string; reason: string | null }>(
+    'select kind, from_value, to_value, actor, reason from order_history where order_id = $1 order by seq',
+    [orderId],
+  );
+  return rows.map((r) => [r.kind, r.from_value, r.to_value, r.actor, r.reason]);
+}
+
+/** The answers, as the catalog and the payment service publish them. */
+export const answers = (h: Harness, c: Checkout) => ({
+  reserved: () => h.publish('catalog.stock.reserved', { orderId: c.orderId, items: c.items.map((i) => ({ productId: i.productId, quantity: i.quantity })), expiresAt: new Date(Date.now() + 600_000).toISOString() }),
+  rejected: () => h.publish('catalog.stock.reservation-rejected', { orderId: c.orderId, shortItems: [{ productId: c.items[0]!.productId, requested: c.items[0]!.quantity, available: 0 }] }),
+  committed: () => h.publish('catalog.stock.committed', { orderId: c.orderId }),
+  released: (reason?: string) => h.publish('catalog.stock.released', { orderId: c.orderId, ...(reason ? { reason } : {}) }),
+  restocked: () => h.publish('catalog.stock.restocked', { orderId: c.orderId }),
+  completed: () =>
+    h.publish('payment.payment.completed', {
+      orderId: c.orderId, paymentId: paymentIdOf(c), customerId: c.customerId, amountCents: c.totalCents, currency: 'USD', providerReference: `sbx_ch_${c.orderId.slice(0, 8)}`,
+    }),
+  failed: (reason: 'PAYMENT_DECLINED' | 'PAYMENT_INSUFFICIENT_FUNDS' | 'PAYMENT_TIMEOUT') =>
+    h.publish('payment.payment.failed', { orderId: c.orderId, paymentId: paymentIdOf(c), customerId: c.customerId, reason }),
+  refunded: (reason: string) =>
+    h.publish('payment.payment.refunded', { orderId: c.orderId, paymentId: paymentIdOf(c), customerId: c.customerId, amountCents: c.totalCents, currency: 'USD', reason }),
+});
+
+const paymentIds = new Map<string, string>();
+const paymentIdOf = (c: Checkout) => paymentIds.get(c.orderId) ?? (paymentIds.set(c.orderId, randomUUID()), paymentIds.get(c.orderId)!);
+
+/** Publishes the checkout and waits until the order exists and reserve-stock went out. */
+export async function checkout(h: Harness, overrides: Partial<Checkout> = {}): Promise<Checkout> {
+  const c = aCheckout(overrides);
+  await h.publish('cart.cart.checked-out', c as unknown as Data);
+  await waitForSent(h, c.orderId, 'catalog.reserve-stock');
+  return c;
+}
+
+/** Drives an order to processing (reserved, paid, committed), as the catalog and payment would. */
+export async function confirmed(h: Harness, overrides: Partial<Checkout> = {}): Promise<Checkout> {
+  const c = await checkout(h, overrides);
+  const say = answers(h, c);
+  await say.reserved();
+  await waitForSent(h, c.orderId, 'payment.authorize-payment');
+  await say.completed();
+  await waitForSent(h, c.orderId, 'catalog.commit-stock');
+  await say.committed();
+  await waitForOrder(h, c.orderId, { status: 'processing', state: 'completed' });
+  await waitForSent(h, c.orderId, 'order.order.confirmed');
+  return c;
+}
