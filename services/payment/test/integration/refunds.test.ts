@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { eventually } from '@commerce/shared/testing';
+import { authorizeCommand, eventsOf, historyOf, inSeconds, metricValue, paymentOf, settledPayment, usePaymentService } from '../support/harness.js';
+
+describe('refunds by message: payment.refund-payment and order.order.cancelled on payment.commands', () => {
+  const h = usePaymentService();
+
+  const refundedEvents = (orderId: string, atLeast = 1) =>
+    eventually(async () => {
+      const events = await eventsOf(h, orderId, 'payment.payment.refunded');
+      if (events.length < atLeast) throw new Error(`${events.length} refunded events so far`);
+      return events;
+    });
+  /** Lets the consumer drain what was sent (a message that should change nothing has nothing to wait for). */
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+
+  describe('payment.refund-payment', () => {
+    it('when the order service asks for the refund of a completed payment, then it is refunded once, with the reason, and announced; the counter moves', async () => {
+      const p = await settledPayment(h);
+      const refunds = h.sandbox.refundCount;
+      const counted = await metricValue(h, 'payments_refunded_total');
+      await h.send('payment.refund-payment', { orderId: p.orderId, reason: 'Cancelled by the customer' });
+      const [event] = await refundedEvents(p.orderId);
+      expect(event!.data).to.deep.equal({ orderId: p.orderId, paymentId: p.paymentId, customerId: p.customerId, amountCents: 5148, currency: 'USD', reason: 'Cancelled by the customer' });
+      expect(event!.correlationId).to.equal(p.orderId);
+      expect((await paymentOf(h, p.orderId))[0]!.status).to.equal('refunded');
+      expect(h.sandbox.refundCount).to.equal(refunds + 1);
+      expect(await metricValue(h, 'payments_refunded_total')).to.equal(counted + 1);
+    });
+
+    it('when the command is delivered twice and repeated with a new message id, then one refund, one history row, and every command is answered with refunded', async () => {
+      const p = await settledPayment(h);
+      const refunds = h.sandbox.refundCount;
+      const envelope = await h.send('payment.refund-payment', { orderId: p.orderId, reason: 'Cancelled' });
+      await h.resend(envelope);
+      await h.send('payment.refund-payment', { orderId: p.orderId, reason: 'Cancelled' });
+      const events = await refundedEvents(p.orderId, 3);
+      expect(new Set(events.map((e) => e.data.paymentId))).to.deep.equal(new Set([p.paymentId]));
+      expect(h.sandbox.refundCount).to.equal(refunds + 1);
+      expect((await historyOf(h, p.paymentId)).map((r) => r.to_status)).to.deep.equal(['pending', 'completed', 'refunded']);
+    });
+
+    it('when the payment failed or the order has none, then nothing is refunded and nothing announced', async () => {
+      const failed = await settledPayment(h, 'tok_chargeDeclined');
+      const calls = h.sandbox.calls;
+      await h.send('payment.refund-payment', { orderId: failed.orderId, reason: 'Cancelled' });
+      await h.send('payment.refund-payment', { orderId: randomUUID(), reason: 'Cancelled' });
+      await settle();
+      expect(h.sandbox.calls).to.equal(calls);
+      expect(await eventsOf(h, failed.orderId, 'payment.payment.refunded')).to.deep.equal([]);
+      expect((await paymentOf(h, failed.orderId))[0]!.status).to.equal('failed');
+    });
+  });
+
+  describe('order.order.cancelled', () => {
+    const cancelled = (orderId: string, customerId: string, reason = 'CUSTOMER_CANCELLED') => h.send('order.order.cancelled', { orderId, customerId, reason });
+
+    it('when the order of a completed payment is cancelled, then the payment is refunded ("Order cancelled: <reason>") and announced', async () => {
+      const p = await settledPayment(h);
+      await cancelled(p.orderId, p.customerId, 'ADMIN_CANCELLED');
+      const [event] = await refundedEvents(p.orderId);
+      expect(event!.data.reason).to.equal('Order cancelled: ADMIN_CANCELLED');
+      expect((await historyOf(h, p.paymentId)).at(-1)).to.deep.equal({ from_status: 'completed', to_status: 'refunded', reason: 'Order cancelled: ADMIN_CANCELLED' });
+    });
+
+    it('when the cancellation and the refund command arrive together, and again, then the provider refunds once', async () => {
+      const p = await settledPayment(h);
+      const refunds = h.sandbox.refundCount;
+      await Promise.all([
+        cancelled(p.orderId, p.customerId),
+        h.send('payment.refund-payment', { orderId: p.orderId, reason: 'Cancelled by the customer' }),
+        cancelled(p.orderId, p.customerId),
+      ]);
+      await refundedEvents(p.orderId);
+      await settle();
+      expect(h.sandbox.refundCount).to.equal(refunds + 1);
+      expect((await historyOf(h, p.paymentId)).filter((r) => r.to_status === 'refunded')).to.have.length(1);
+    });
+
+    it('when the order of a failed payment, or an order without payment, is cancelled, then nothing happens', async () => {
+      const failed = await settledPayment(h, 'tok_insufficientFunds');
+      const calls = h.sandbox.calls;
+      await cancelled(failed.orderId, failed.customerId, 'PAYMENT_INSUFFICIENT_FUNDS');
+      await cancelled(randomUUID(), randomUUID(), 'OUT_OF_STOCK');
+      await settle();
+      expect(h.sandbox.calls).to.equal(calls);
+      expect(await eventsOf(h, failed.orderId, 'payment.payment.refunded')).to.deep.equal([]);
+    });
+
+    it('when the order is cancelled while its charge is still running and the charge then completes, then the money goes back at once: completed, then refunded', async () => {
+      const refunds = h.sandbox.refundCount;
+      const cmd = authorizeCommand('tok_slow');
+      await h.send('payment.authorize-payment', cmd);
+      await eventually(async () => {
+        if ((await paymentOf(h, cmd.orderId))[0]?.status !== 'pending') throw new Error('not pending yet');
+      });
+      await cancelled(cmd.orderId, cmd.customerId, 'PAYMENT_TIMEOUT');
+      const [event] = await refundedEvents(cmd.orderId);
+      expect(event!.data.reason).to.equal('Order cancelled: PAYMENT_TIMEOUT');
+      const types = (await eventsOf(h, cmd.orderId, 'payment.payment.completed')).length;
+      expect(types).to.equal(1);
+      const [row] = await paymentOf(h, cmd.orderId);
+      expect((await historyOf(h, row!.id)).map((r) => r.to_status)).to.deep.equal(['pending', 'completed', 'refunded']);
+      expect(h.sandbox.refundCount).to.equal(refunds + 1);
+    });
+
+    it('when the refund command comes while the charge is still running, then the charge is refunded when it completes', async () => {
+      const cmd = authorizeCommand('tok_slow');
+      await h.send('payment.authorize-payment', cmd);
+      await eventually(async () => {
+        if ((await paymentOf(h, cmd.orderId))[0]?.status !== 'pending') throw new Error('not pending yet');
+      });
+      await h.send('payment.refund-payment', { orderId: cmd.orderId, reason: 'Late charge of a cancelled order' });
+      const [event] = await refundedEvents(cmd.orderId);
+      expect(event!.data.reason).to.equal('Late charge of a cancelled order');
+    });
+  });
+
+  describe('a repeated authorize command', () => {
+    it('when the payment was refunded since, then refunded is announced again (not completed), and nothing is charged', async () => {
+      const p = await settledPayment(h);
+      await h.send('payment.refund-payment', { orderId: p.orderId, reason: 'Cancelled' });
+      await refundedEvents(p.orderId);
+      const charges = h.sandbox.chargeCount;
+      await h.send('payment.authorize-payment', { ...authorizeCommand('tok_visa'), orderId: p.orderId, customerId: p.customerId, deadline: inSeconds(10) });
+      const events = await refundedEvents(p.orderId, 2);
+      expect(events[1]!.data.reason).to.equal('Cancelled');
+      expect(await eventsOf(h, p.orderId, 'payment.payment.completed')).to.have.length(1);
+      expect(h.sandbox.chargeCount).to.equal(charges);
+    });
+  });
+});
