@@ -78,7 +78,8 @@ describe('cart migrations and operator commands', () => {
     }
   });
 
-  it('when migrate up runs twice, then the second applies nothing; an unknown direction is refused; a missing JWKS_URL stops the service', () => {
+  it('when migrate up runs twice, then the second applies nothing; an unknown direction is refused; a missing JWKS_URL stops the service', function () {
+    this.timeout(60_000); // several node processes in a row, each compiling TypeScript on start
     runNode(serviceDir, 'src/cli/migrate.ts', ['up'], process.env);
     const second = runNode(serviceDir, 'src/cli/migrate.ts', ['up'], process.env);
     expect(second.status, second.stderr).to.equal(0);

@@ -42,7 +42,8 @@ describe('catalog migrations and operator commands', () => {
     }
   });
 
-  it('when migrate up runs twice, then the second run applies nothing; an unknown direction is refused', () => {
+  it('when migrate up runs twice, then the second run applies nothing; an unknown direction is refused', function () {
+    this.timeout(60_000); // several node processes in a row, each compiling TypeScript on start
     runNode(serviceDir, 'src/cli/migrate.ts', ['up'], process.env);
     const second = runNode(serviceDir, 'src/cli/migrate.ts', ['up'], process.env);
     expect(second.status, second.stderr).to.equal(0);
