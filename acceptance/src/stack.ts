@@ -49,6 +49,7 @@ export class Stack {
   readonly services = availableServices();
   readonly env: Record<Service, Record<string, string>>;
   private readonly children = new Map<Service, ChildProcess>();
+  private readonly overrides = new Map<Service, Record<string, string>>();
 
   constructor(private readonly options: StackOptions = {}) {
     const env = {} as Record<Service, Record<string, string>>;
@@ -70,7 +71,7 @@ export class Stack {
 
   /** The full process environment of one service. */
   processEnv(svc: Service): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.env, ...this.options.serviceEnv?.[svc], ...this.env[svc] };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.env, ...this.options.serviceEnv?.[svc], ...this.overrides.get(svc), ...this.env[svc] };
     // Under c8 the children would write their own coverage of the services into the suite's report.
     delete env.NODE_V8_COVERAGE;
     return env;
@@ -171,6 +172,16 @@ export class Stack {
   /** A crash and a restart: SIGKILL, then start again and wait until ready. */
   async crashAndRestart(svc: Service): Promise<void> {
     await this.kill(svc, 'SIGKILL');
+    await this.startService(svc);
+  }
+
+  /**
+   * Restarts a service gracefully (SIGTERM) with extra environment from now on, e.g. a short
+   * payment deadline for one test; `restartWith(svc, {})` goes back to the stack's own settings.
+   */
+  async restartWith(svc: Service, env: Record<string, string>): Promise<void> {
+    this.overrides.set(svc, env);
+    await this.kill(svc, 'SIGTERM');
     await this.startService(svc);
   }
 

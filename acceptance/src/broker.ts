@@ -1,0 +1,135 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { connect as tcpConnect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { DEFAULT_EXCHANGE } from '@commerce/shared';
+
+/** Every message type of the checkout saga: commands, answers and the order's outcome events. */
+export const SAGA_MESSAGE_TYPES = [
+  'cart.cart.checked-out',
+  'catalog.reserve-stock',
+  'catalog.commit-stock',
+  'catalog.release-stock',
+  'catalog.restock',
+  'catalog.stock.reserved',
+  'catalog.stock.reservation-rejected',
+  'catalog.stock.committed',
+  'catalog.stock.released',
+  'catalog.stock.restocked',
+  'payment.authorize-payment',
+  'payment.refund-payment',
+  'payment.payment.completed',
+  'payment.payment.failed',
+  'payment.payment.refunded',
+  'order.order.confirmed',
+  'order.order.cancelled',
+] as const;
+
+/**
+ * Duplicate delivery, on purpose: a queue of our own bound to every saga message type; each
+ * message it sees for the first time is published again, byte for byte (same messageId), with
+ * the same routing key, so every consumer of that type gets it twice, nearly at once. The copy
+ * comes back to us too and is recognised by its messageId, so nothing loops.
+ */
+export class Duplicator {
+  private readonly seen = new Set<string>();
+  readonly duplicated = new Map<string, number>();
+
+  private constructor(
+    private readonly model: ChannelModel,
+    private readonly channel: ConfirmChannel,
+    private readonly queue: string,
+  ) {}
+
+  static async start(amqpUrl: string, types: readonly string[] = SAGA_MESSAGE_TYPES): Promise<Duplicator> {
+    const model = await amqp.connect(amqpUrl, { noDelay: true });
+    const channel = await model.createConfirmChannel();
+    const queue = `acceptance.duplicator.${randomUUID()}`;
+    await channel.assertQueue(queue, { exclusive: true, autoDelete: true, durable: false });
+    for (const type of types) await channel.bindQueue(queue, DEFAULT_EXCHANGE, type);
+    const duplicator = new Duplicator(model, channel, queue);
+    await channel.consume(queue, (message) => {
+      if (!message) return;
+      const id = String(message.properties.messageId ?? '');
+      if (id && !duplicator.seen.has(id)) {
+        duplicator.seen.add(id);
+        const type = message.fields.routingKey;
+        duplicator.duplicated.set(type, (duplicator.duplicated.get(type) ?? 0) + 1);
+        channel.publish(DEFAULT_EXCHANGE, type, message.content, { ...message.properties, headers: message.properties.headers ?? {} });
+      }
+      channel.ack(message);
+    });
+    return duplicator;
+  }
+
+  async stop(): Promise<void> {
+    await this.channel.waitForConfirms().catch(() => undefined);
+    await this.channel.deleteQueue(this.queue).catch(() => undefined);
+    await this.model.close().catch(() => undefined);
+  }
+}
+
+/** Publishes raw bytes straight to one queue (the default exchange), as a broken producer might. */
+export async function sendToQueue(amqpUrl: string, queue: string, content: Buffer, options: amqp.Options.Publish = {}): Promise<void> {
+  const model = await amqp.connect(amqpUrl);
+  try {
+    const channel = await model.createConfirmChannel();
+    channel.sendToQueue(queue, content, { persistent: true, contentType: 'application/json', messageId: randomUUID(), ...options });
+    await channel.waitForConfirms();
+    await channel.close();
+  } finally {
+    await model.close();
+  }
+}
+
+/** Messages waiting in a queue (e.g. `order.saga.dlq`). */
+export async function queueDepth(amqpUrl: string, queue: string): Promise<number> {
+  const model = await amqp.connect(amqpUrl);
+  try {
+    const channel = await model.createChannel();
+    const { messageCount } = await channel.checkQueue(queue);
+    await channel.close();
+    return messageCount;
+  } finally {
+    await model.close();
+  }
+}
+
+// --- broker outage --------------------------------------------------------------------------
+
+/**
+ * RabbitMQ down: the broker application stops (every connection drops, the port closes) while
+ * its Erlang node keeps running, so `startBroker` brings it back the way it was, data included.
+ * That is what a broker restart looks like to the services, on a machine where RabbitMQ was started
+ * with `rabbitmq-server -detached` (scripts/infra.sh) rather than by an init system.
+ */
+export function stopBroker(): void {
+  execFileSync('rabbitmqctl', ['-q', 'stop_app'], { stdio: 'pipe', timeout: 60_000 });
+}
+
+/** Starts the broker application again and waits until it accepts AMQP connections. */
+export async function startBroker(port = 5672, timeoutMs = 120_000): Promise<void> {
+  execFileSync('rabbitmqctl', ['-q', 'start_app'], { stdio: 'pipe', timeout: timeoutMs });
+  execFileSync('rabbitmqctl', ['-q', 'await_startup', '--timeout', String(Math.ceil(timeoutMs / 1000))], { stdio: 'pipe', timeout: timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  while (!(await tcpOpen('127.0.0.1', port))) {
+    if (Date.now() > deadline) throw new Error(`RabbitMQ does not accept connections on ${port} after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
+export function tcpOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host, port, timeout: 1_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}

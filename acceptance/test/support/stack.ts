@@ -1,0 +1,79 @@
+import type { Context } from 'mocha';
+import type { Service } from '../../src/env.js';
+import { checkInvariants, formatReport, type InvariantReport } from '../../src/invariants.js';
+import { GATEWAY_URL, Stack, availableServices } from '../../src/stack.js';
+import { Shop } from '../../src/client.js';
+import { eventually } from '@commerce/shared/testing';
+
+/**
+ * One stack for the whole run, started by the first test that needs it (unit tests never do):
+ * starting five services takes tens of seconds, and every test makes its own customers and
+ * products, so sharing it keeps the tests independent of each other and of their order.
+ */
+export interface Acceptance {
+  stack: Stack;
+  shop: Shop;
+  adminToken: string;
+  /** The invariant checker on the acceptance databases. */
+  invariants(): Promise<InvariantReport>;
+  /** Waits (up to `timeoutMs`) until no saga is in flight and the three databases agree. */
+  expectConsistent(timeoutMs?: number): Promise<InvariantReport>;
+}
+
+/** The deadlines of a normal run: generous, so 100 checkouts at once on 2 cores never time out. */
+export const STACK_ENV: Record<string, string> = {
+  RATE_LIMIT_PER_MINUTE: '1000000',
+  ORDER_SAGA_SWEEP_INTERVAL_MS: '250',
+  RESERVATION_SWEEP_INTERVAL_MS: '1000',
+};
+
+let started: Promise<Acceptance> | undefined;
+
+async function start(): Promise<Acceptance> {
+  const stack = new Stack({ env: STACK_ENV });
+  const admin = await stack.start().catch(async (error: unknown) => {
+    await stack.stop();
+    throw error;
+  });
+  const shop = new Shop(GATEWAY_URL);
+  const adminToken = await shop.login(admin.email, admin.password);
+  const dbs = {
+    catalogDb: stack.env.catalog.DATABASE_URL as string,
+    orderDb: stack.env.order.DATABASE_URL as string,
+    paymentDb: stack.env.payment.DATABASE_URL as string,
+  };
+  const invariants = () => checkInvariants(dbs);
+  const expectConsistent = (timeoutMs = 30_000) =>
+    eventually(
+      async () => {
+        const report = await invariants();
+        if (report.inFlight.length > 0 || report.disagreements.length > 0) throw new Error(`invariants do not hold:\n${formatReport(report)}`);
+        return report;
+      },
+      { timeoutMs, intervalMs: 500 },
+    );
+  return { stack, shop, adminToken, invariants, expectConsistent };
+}
+
+/** The shared stack; skips the calling suite when the order service does not exist in this checkout. */
+export async function acceptance(context: Context): Promise<Acceptance> {
+  const required: Service[] = ['customer', 'catalog', 'cart', 'order', 'payment'];
+  const present = availableServices();
+  const missing = required.filter((svc) => !present.includes(svc));
+  if (missing.length > 0) {
+    context.skip();
+  }
+  context.timeout(180_000);
+  started ??= start();
+  return started;
+}
+
+export async function stopStack(): Promise<void> {
+  if (!started) return;
+  const running = await started.catch(() => undefined);
+  started = undefined;
+  if (!running) return;
+  await running.stack.stop();
+  const left = running.stack.leftovers();
+  if (left.length > 0) throw new Error(`processes left after the acceptance stack stopped: ${left.join(', ')}`);
+}
