@@ -3,7 +3,10 @@
 #   infrastructure → npm ci if node_modules is missing → secrets → provision →
 #   build, lint, typecheck → the mocha suites (under c8) of every workspace that
 #   has a .mocharc.json: shared first (env: scripts/env.sh kit test), then each
-#   service (scripts/env.sh <svc> test), each inside its own directory.
+#   service (scripts/env.sh <svc> test), each inside its own directory; the
+#   acceptance suite (acceptance/) LAST: it starts the five services itself
+#   (scripts/env.sh <svc> acceptance) and is skipped, with a line saying so, while
+#   a service's src/main.ts does not exist yet.
 # Keeps going after a failure, prints a coverage summary per workspace, and
 # ends with exactly one line `tests: <passed> passed, <failed> failed`.
 # A failed build, lint or typecheck, and a mocha run that crashed (no
@@ -64,13 +67,37 @@ coverage_of() {
 }
 
 run_suite() {
-  local dir="$1" env_name="$2" name log_file rc=0 passing failing pending coverage
+  local dir="$1" env_name="$2" name log_file rc=0
   name="$(basename "$dir")"
   log_file="$TEST_LOG_DIR/$name.log"
   log "tests: $dir (env: scripts/env.sh $env_name test)"
   (cd "$ROOT/$dir" && "$SCRIPTS/env.sh" "$env_name" test -- \
     npx --no-install c8 --reporter=text-summary --reporter=lcov --report-dir=coverage \
     npx --no-install mocha) 2>&1 | tee "$log_file" || rc=$?
+  tally "$name" "$log_file" "$rc" "$dir"
+}
+
+# The acceptance suite starts its own stack of all five services (scripts/env.sh <svc> acceptance,
+# gateway :18080), so it runs only once every service has an entry point.
+run_acceptance() {
+  local svc missing=() log_file="$TEST_LOG_DIR/acceptance.log" rc=0
+  [ -f "$ROOT/acceptance/.mocharc.json" ] || return 0
+  for svc in "${ALL_SERVICE_PORTS[@]%%:*}"; do
+    [ -f "$ROOT/services/$svc/src/main.ts" ] || missing+=("$svc")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    SUMMARY+=("$(printf '%-10s skipped: no %s service yet (services/<svc>/src/main.ts)' acceptance "${missing[*]}")")
+    return 0
+  fi
+  log "tests: acceptance (its own stack: scripts/env.sh <svc> acceptance, gateway :18080)"
+  (cd "$ROOT/acceptance" && npx --no-install c8 --reporter=text-summary --reporter=lcov --report-dir=coverage \
+    npx --no-install mocha) 2>&1 | tee "$log_file" || rc=$?
+  tally acceptance "$log_file" "$rc" acceptance
+}
+
+# tally <name> <log file> <mocha's exit code> <dir>: a suite's counts and coverage into the report.
+tally() {
+  local name="$1" log_file="$2" rc="$3" dir="$4" passing failing pending coverage
   passing="$(count passing "$log_file")"
   failing="$(count failing "$log_file")"
   pending="$(count pending "$log_file")"
@@ -117,6 +144,7 @@ main() {
     # shellcheck disable=SC2086 # "<dir> <env name>"
     run_suite $suite </dev/null
   done
+  run_acceptance </dev/null
   report
   [ "$FAILED" -eq 0 ]
 }
