@@ -37,9 +37,10 @@ const reference = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex'
  *
  * Like a real provider it remembers idempotency keys: a call with a key it has answered returns
  * that first answer and charges nothing; a call while the first one with its key is still running
- * waits for it. `chargeCount` / `refundCount` count the money actually moved, which the tests
- * assert. `failNext(n)` makes the next n calls fail with a TransientProviderError (before anything
- * is charged), to test retries.
+ * waits for it. `chargeCount` / `refundCount` count the money actually moved, and `chargesFor`,
+ * `refundsFor` and `callsFor` the same per idempotency key, which the tests assert (per key, as
+ * other suites may use the service at the same time). `failNext(n, key?)` makes the next n calls
+ * (with that key) fail with a TransientProviderError before anything is charged, to test retries.
  */
 export class SandboxProvider implements PaymentProvider {
   readonly name = 'sandbox';
@@ -50,6 +51,8 @@ export class SandboxProvider implements PaymentProvider {
   /** Keys of tok_timeout charges: the sandbox never makes them, so a lookup finds none. */
   private readonly neverMade = new Set<string>();
   private transientFailures = 0;
+  private failingKey: string | undefined;
+  private readonly perKey = new Map<string, { calls: number; moved: number }>();
   chargeCount = 0;
   refundCount = 0;
   /** Every call received, including replays and transient failures. */
@@ -60,12 +63,28 @@ export class SandboxProvider implements PaymentProvider {
     this.latencyMs = options.latencyMs ?? 0;
   }
 
-  failNext(count: number): void {
+  failNext(count: number, idempotencyKey?: string): void {
     this.transientFailures = count;
+    this.failingKey = idempotencyKey;
+  }
+
+  /** Charges made with this key (0 or 1). */
+  chargesFor(idempotencyKey: string): number {
+    return this.perKey.get(idempotencyKey)?.moved ?? 0;
+  }
+
+  /** Refunds made with this key (0 or 1). */
+  refundsFor(idempotencyKey: string): number {
+    return this.chargesFor(idempotencyKey);
+  }
+
+  /** Calls received with this key (charges, refunds or lookups), replays and failures included. */
+  callsFor(idempotencyKey: string): number {
+    return this.perKey.get(idempotencyKey)?.calls ?? 0;
   }
 
   async charge(request: ChargeRequest, signal: AbortSignal): Promise<ChargeResult> {
-    this.enter(signal);
+    this.enter(request.idempotencyKey, signal);
     let answer = this.charges.get(request.idempotencyKey);
     if (!answer) {
       answer = this.decide(request);
@@ -78,11 +97,12 @@ export class SandboxProvider implements PaymentProvider {
   }
 
   async refund(request: RefundRequest, signal: AbortSignal): Promise<RefundResult> {
-    this.enter(signal);
+    this.enter(request.idempotencyKey, signal);
     let answer = this.refunds.get(request.idempotencyKey);
     if (!answer) {
       answer = sleep(this.latencyMs, new AbortController().signal).then(() => {
         this.refundCount += 1;
+        this.entry(request.idempotencyKey).moved += 1;
         return { refundReference: reference('sbx_re') };
       });
       this.refunds.set(request.idempotencyKey, answer);
@@ -91,17 +111,24 @@ export class SandboxProvider implements PaymentProvider {
   }
 
   async findCharge(idempotencyKey: string, signal: AbortSignal): Promise<ChargeResult | null> {
-    this.enter(signal);
+    this.enter(idempotencyKey, signal);
     const answer = this.charges.get(idempotencyKey);
     if (!answer || this.neverMade.has(idempotencyKey)) return null;
     // A charge still running (tok_slow) is waited for, as the port asks.
     return this.within(answer, signal);
   }
 
-  private enter(signal: AbortSignal): void {
+  private entry(idempotencyKey: string) {
+    let entry = this.perKey.get(idempotencyKey);
+    if (!entry) this.perKey.set(idempotencyKey, (entry = { calls: 0, moved: 0 }));
+    return entry;
+  }
+
+  private enter(idempotencyKey: string, signal: AbortSignal): void {
     this.calls += 1;
+    this.entry(idempotencyKey).calls += 1;
     if (signal.aborted) throw abortReason(signal);
-    if (this.transientFailures > 0) {
+    if (this.transientFailures > 0 && (this.failingKey === undefined || this.failingKey === idempotencyKey)) {
       this.transientFailures -= 1;
       throw new TransientProviderError('sandbox: provider temporarily unavailable');
     }
@@ -114,6 +141,7 @@ export class SandboxProvider implements PaymentProvider {
     await sleep(behaviour === 'slow' ? this.slowMs : this.latencyMs, new AbortController().signal);
     if (behaviour === 'visa' || behaviour === 'slow') {
       this.chargeCount += 1;
+      this.entry(request.idempotencyKey).moved += 1;
       return { outcome: 'succeeded', providerReference: reference('sbx_ch') };
     }
     if (behaviour === 'insufficientFunds') return { outcome: 'declined', reason: 'PAYMENT_INSUFFICIENT_FUNDS' };

@@ -24,7 +24,6 @@ describe('payment.authorize-payment on the real bus', () => {
     }, { timeoutMs });
 
   it('when the token is tok_visa, then the payment completes, payment.payment.completed is announced with the reference, and one charge is made', async () => {
-    const charges = h.sandbox.chargeCount;
     const cmd = command('tok_visa');
     await h.send('payment.authorize-payment', cmd);
     const [answer] = await outcome(cmd.orderId);
@@ -40,7 +39,7 @@ describe('payment.authorize-payment on the real bus', () => {
       currency: 'USD',
       providerReference: row!.provider_reference,
     });
-    expect(h.sandbox.chargeCount).to.equal(charges + 1);
+    expect(h.sandbox.chargesFor(cmd.orderId)).to.equal(1);
     expect(await historyOf(h, row!.id)).to.deep.equal([
       { from_status: null, to_status: 'pending', reason: null },
       { from_status: 'pending', to_status: 'completed', reason: null },
@@ -52,7 +51,6 @@ describe('payment.authorize-payment on the real bus', () => {
     ['tok_insufficientFunds', 'PAYMENT_INSUFFICIENT_FUNDS'],
   ] as const) {
     it(`when the token is ${token}, then the payment fails with ${reason}, payment.payment.failed says so, and nothing is charged`, async () => {
-      const charges = h.sandbox.chargeCount;
       const cmd = command(token);
       await h.send('payment.authorize-payment', cmd);
       const [answer] = await outcome(cmd.orderId);
@@ -60,7 +58,7 @@ describe('payment.authorize-payment on the real bus', () => {
       expect(row).to.include({ status: 'failed', failure_reason: reason, provider_reference: null });
       expect(answer).to.deep.include({ type: 'payment.payment.failed' });
       expect(answer!.data).to.deep.equal({ orderId: cmd.orderId, paymentId: row!.id, customerId: cmd.customerId, reason });
-      expect(h.sandbox.chargeCount).to.equal(charges);
+      expect(h.sandbox.chargesFor(cmd.orderId)).to.equal(0);
       expect((await historyOf(h, row!.id)).at(-1)).to.deep.equal({ from_status: 'pending', to_status: 'failed', reason });
     });
   }
@@ -78,7 +76,6 @@ describe('payment.authorize-payment on the real bus', () => {
   });
 
   it('when the token is tok_timeout, then at the deadline the payment fails with PAYMENT_TIMEOUT, not before, and nothing is charged', async () => {
-    const charges = h.sandbox.chargeCount;
     const deadlineMs = Date.now() + 1500;
     const cmd = command('tok_timeout', new Date(deadlineMs).toISOString());
     await h.send('payment.authorize-payment', cmd);
@@ -87,32 +84,28 @@ describe('payment.authorize-payment on the real bus', () => {
     expect(answer!.type).to.equal('payment.payment.failed');
     expect(answer!.data.reason).to.equal('PAYMENT_TIMEOUT');
     expect((await paymentOf(h, cmd.orderId))[0]).to.include({ status: 'failed', failure_reason: 'PAYMENT_TIMEOUT' });
-    expect(h.sandbox.chargeCount).to.equal(charges);
+    expect(h.sandbox.chargesFor(cmd.orderId)).to.equal(0);
   });
 
   it('when the deadline has already passed on arrival, then the payment fails with PAYMENT_TIMEOUT at once and nothing is charged', async () => {
-    const charges = h.sandbox.chargeCount;
     const cmd = command('tok_visa', inSeconds(-1));
     await h.send('payment.authorize-payment', cmd);
     const [answer] = await outcome(cmd.orderId);
     expect(answer!.data.reason).to.equal('PAYMENT_TIMEOUT');
-    expect(h.sandbox.chargeCount).to.equal(charges);
+    expect(h.sandbox.chargesFor(cmd.orderId)).to.equal(0);
   });
 
   it('when the provider fails transiently twice, then the charge is retried and completes, with one charge', async () => {
-    const charges = h.sandbox.chargeCount;
-    const calls = h.sandbox.calls;
-    h.sandbox.failNext(2);
     const cmd = command('tok_visa');
+    h.sandbox.failNext(2, cmd.orderId);
     await h.send('payment.authorize-payment', cmd);
     const [answer] = await outcome(cmd.orderId);
     expect(answer!.type).to.equal('payment.payment.completed');
-    expect(h.sandbox.calls - calls).to.equal(3);
-    expect(h.sandbox.chargeCount).to.equal(charges + 1);
+    expect(h.sandbox.callsFor(cmd.orderId)).to.equal(3);
+    expect(h.sandbox.chargesFor(cmd.orderId)).to.equal(1);
   });
 
   it('when the same command is delivered twice and a second command for the order follows, then the order is charged once and every answer names the one payment', async () => {
-    const charges = h.sandbox.chargeCount;
     const cmd = command('tok_slow');
     const envelope = await h.send('payment.authorize-payment', cmd);
     await h.resend(envelope);
@@ -127,7 +120,7 @@ describe('payment.authorize-payment on the real bus', () => {
     });
     const rows = await paymentOf(h, cmd.orderId);
     expect(rows).to.have.length(1);
-    expect(h.sandbox.chargeCount).to.equal(charges + 1);
+    expect(h.sandbox.chargesFor(cmd.orderId)).to.equal(1);
     expect(new Set(answers.map((a) => a.type))).to.deep.equal(new Set(['payment.payment.completed']));
     expect(new Set(answers.map((a) => a.data.paymentId))).to.deep.equal(new Set([rows[0]!.id]));
     expect(new Set(answers.map((a) => a.data.providerReference)).size).to.equal(1);

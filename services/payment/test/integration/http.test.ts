@@ -135,22 +135,21 @@ describe('endpoints 42-45 (real Postgres, RabbitMQ, Redis)', () => {
 
     it('when an admin refunds a completed payment, then 202 refunded, one provider refund, a history row with the reason, payment.payment.refunded and the counter', async () => {
       const p = await settledPayment(h);
-      const refunds = h.sandbox.refundCount;
       const counted = await metricValue(h, 'payments_refunded_total');
       const res = await refund(p.paymentId, { reason: 'Parcel lost in transit' });
       expect(res.status).to.equal(202);
       expect(res.body).to.include({ id: p.paymentId, status: 'refunded' });
       expect(res.body.providerReference).to.match(/^sbx_ch_/);
-      expect(h.sandbox.refundCount).to.equal(refunds + 1);
+      expect(h.sandbox.refundsFor(`refund:${p.paymentId}`)).to.equal(1);
       expect((await historyOf(h, p.paymentId)).at(-1)).to.deep.equal({ from_status: 'completed', to_status: 'refunded', reason: 'Parcel lost in transit' });
       const [event] = await eventsOf(h, p.orderId, 'payment.payment.refunded');
       expect(event!.data).to.deep.equal({ orderId: p.orderId, paymentId: p.paymentId, customerId: p.customerId, amountCents: 5148, currency: 'USD', reason: 'Parcel lost in transit' });
-      expect(await metricValue(h, 'payments_refunded_total')).to.equal(counted + 1);
+      // At least: another suite on the test broker may have the service refund too.
+      expect(await metricValue(h, 'payments_refunded_total')).to.be.at.least(counted + 1);
     });
 
     it('when the refund is retried with the same key, then the same 202 is replayed and nothing is refunded again; another key (or admin) is 409; the same key with another body is 422', async () => {
       const p = await settledPayment(h);
-      const refunds = h.sandbox.refundCount;
       const key = randomUUID();
       const admin = h.adminToken();
       const first = await refund(p.paymentId, { reason: 'Goodwill' }, key, admin);
@@ -162,34 +161,34 @@ describe('endpoints 42-45 (real Postgres, RabbitMQ, Redis)', () => {
       expect((await refund(p.paymentId, { reason: 'Other' }, key, admin)).body.code).to.equal('IDEMPOTENCY_KEY_REUSED');
       // Keys are the caller's: another admin's same key is a request of its own (and the payment is refunded already).
       expect((await refund(p.paymentId, { reason: 'Goodwill' }, key)).body.code).to.equal('INVALID_TRANSITION');
-      expect(h.sandbox.refundCount).to.equal(refunds + 1);
+      expect(h.sandbox.refundsFor(`refund:${p.paymentId}`)).to.equal(1);
       expect(await eventsOf(h, p.orderId, 'payment.payment.refunded')).to.have.length(1);
     });
 
     it('when ten refunds of one payment race with different keys, then one 202, nine 409 and one provider refund', async () => {
       const p = await settledPayment(h);
-      const refunds = h.sandbox.refundCount;
       const answers = await Promise.all(Array.from({ length: 10 }, () => refund(p.paymentId, { reason: 'Race' })));
       expect(answers.map((a) => a.status).sort()).to.deep.equal([202, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
-      expect(h.sandbox.refundCount).to.equal(refunds + 1);
+      expect(h.sandbox.refundsFor(`refund:${p.paymentId}`)).to.equal(1);
       expect((await historyOf(h, p.paymentId)).filter((r) => r.to_status === 'refunded')).to.have.length(1);
     });
 
     it('when the payment is failed or pending, then 409 INVALID_TRANSITION, the provider is not asked and nothing changes', async () => {
       const failed = await settledPayment(h, 'tok_chargeDeclined');
-      const calls = h.sandbox.calls;
       const res = await refund(failed.paymentId, { reason: 'No' });
       expect([res.status, res.body.code]).to.deep.equal([409, 'INVALID_TRANSITION']);
       const pendingOrder = randomUUID();
-      await h.send('payment.authorize-payment', { orderId: pendingOrder, customerId: randomUUID(), amountCents: 1, currency: 'USD', paymentToken: 'tok_timeout', deadline: new Date(Date.now() + 3000).toISOString() });
+      await h.send('payment.authorize-payment', { orderId: pendingOrder, customerId: randomUUID(), amountCents: 1, currency: 'USD', paymentToken: 'tok_timeout', deadline: new Date(Date.now() + 1500).toISOString() });
       const pending = await eventually(async () => {
         const [row] = await paymentOf(h, pendingOrder);
         if (!row) throw new Error('no row yet');
         return row;
       });
       expect((await refund(pending.id, { reason: 'No' })).body.code).to.equal('INVALID_TRANSITION');
-      expect(h.sandbox.calls - calls).to.equal(1); // the tok_timeout charge only
+      expect(h.sandbox.callsFor(`refund:${failed.paymentId}`) + h.sandbox.callsFor(`refund:${pending.id}`)).to.equal(0);
       expect((await paymentOf(h, failed.orderId))[0]!.status).to.equal('failed');
+      // Its deadline ends it; waited for, so no handler outlives the test.
+      await eventually(async () => expect((await paymentOf(h, pendingOrder))[0]!.status).to.equal('failed'), { timeoutMs: 6_000 });
     });
 
     it('when a customer refunds, the key is missing, the reason blank or the payment unknown, then 403, 400 and 404', async () => {
@@ -204,11 +203,10 @@ describe('endpoints 42-45 (real Postgres, RabbitMQ, Redis)', () => {
 
     it('when the provider fails transiently, then the refund is retried and done once', async () => {
       const p = await settledPayment(h);
-      const refunds = h.sandbox.refundCount;
-      h.sandbox.failNext(2);
+      h.sandbox.failNext(2, `refund:${p.paymentId}`);
       const res = await refund(p.paymentId, { reason: 'Retry' });
       expect(res.status).to.equal(202);
-      expect(h.sandbox.refundCount).to.equal(refunds + 1);
+      expect(h.sandbox.refundsFor(`refund:${p.paymentId}`)).to.equal(1);
     });
   });
 });

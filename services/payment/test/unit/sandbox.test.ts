@@ -107,4 +107,35 @@ describe('SandboxProvider', () => {
     expect(await sandbox.refund(request, never())).to.deep.equal(first);
     expect(sandbox.refundCount).to.equal(1);
   });
+
+  it('when a charge is looked up by its key, then its result comes back (a running one is waited for); an unknown key or a tok_timeout charge is null', async () => {
+    const sandbox = new SandboxProvider({ slowMs: 100 });
+    expect(await sandbox.findCharge('order-none', never())).to.equal(null);
+    const made = await sandbox.charge(charge('tok_visa', 'order-5'), never());
+    expect(await sandbox.findCharge('order-5', never())).to.deep.equal(made);
+    await sandbox.charge(charge('tok_chargeDeclined', 'order-6'), never());
+    expect(await sandbox.findCharge('order-6', never())).to.deep.equal({ outcome: 'declined', reason: 'PAYMENT_DECLINED' });
+    void sandbox.charge(charge('tok_slow', 'order-7'), never());
+    expect((await sandbox.findCharge('order-7', never()))?.outcome).to.equal('succeeded');
+    void sandbox.charge(charge('tok_timeout', 'order-8'), AbortSignal.timeout(10)).catch(() => undefined);
+    expect(await sandbox.findCharge('order-8', never())).to.equal(null);
+    expect(sandbox.chargeCount).to.equal(2);
+  });
+
+  it('when counting per key, then charges, refunds and calls are those of that key only; failNext(n, key) fails only that key', async () => {
+    const sandbox = new SandboxProvider();
+    sandbox.failNext(1, 'order-b');
+    await sandbox.charge(charge('tok_visa', 'order-a'), never());
+    await sandbox.charge(charge('tok_visa', 'order-a'), never());
+    const failed = await sandbox.charge(charge('tok_visa', 'order-b'), never()).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(failed).to.be.instanceOf(TransientProviderError);
+    await sandbox.charge(charge('tok_visa', 'order-b'), never());
+    await sandbox.refund({ idempotencyKey: 'refund:a', providerReference: 'sbx_ch_a', amountCents: 1000 }, never());
+    expect([sandbox.chargesFor('order-a'), sandbox.callsFor('order-a')]).to.deep.equal([1, 2]);
+    expect([sandbox.chargesFor('order-b'), sandbox.callsFor('order-b')]).to.deep.equal([1, 2]);
+    expect([sandbox.refundsFor('refund:a'), sandbox.refundsFor('refund:b'), sandbox.callsFor('nothing')]).to.deep.equal([1, 0, 0]);
+  });
 });
