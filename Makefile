@@ -1,7 +1,7 @@
 # The verbs a newcomer types. Each one is a script in scripts/;
 # docs/runbooks/local-stack.md tells how the local stack works.
 .DEFAULT_GOAL := help
-.PHONY: help up down logs test build lint clean
+.PHONY: help up down logs test build lint clean demo
 
 help: ## list the verbs
 	@printf 'make <verb>:\n'
@@ -15,6 +15,9 @@ down: ## stop the services and the gateway (PostgreSQL, RabbitMQ, Redis keep run
 
 logs: ## follow the services' logs (scripts/logs.sh gateway: the gateway's)
 	@scripts/logs.sh
+
+demo: ## on a running stack (make up): one shopper's checkout story, a declined card, an out-of-stock order
+	@scripts/demo.sh
 
 test: ## build, lint, typecheck, then every workspace's tests with coverage
 	@scripts/test.sh
