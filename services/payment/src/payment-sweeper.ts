@@ -2,7 +2,7 @@ import { startPeriodic, type PeriodicJob } from '@commerce/shared';
 import { Payment } from './domain/payment.js';
 import type { PaymentContext } from './use-cases/context.js';
 import { refundCompletedPayment } from './use-cases/refund.js';
-import { lookUpCharge, settlePayment } from './use-cases/settle.js';
+import { lookUpCharge, settleChargeInDoubt, settlePayment } from './use-cases/settle.js';
 
 export interface PaymentSweeperOptions {
   ctx: PaymentContext;
@@ -24,7 +24,10 @@ export interface PaymentSweeperOptions {
  *   charged → completed, declined → failed, none → failed PAYMENT_TIMEOUT; the outcome is
  *   announced as usual;
  * - a completed payment whose order was cancelled and that is still not refunded a grace after the
- *   cancellation was recorded: the refund was cut short; it is done now.
+ *   cancellation was recorded: the refund was cut short; it is done now;
+ * - a payment failed with PAYMENT_TIMEOUT while its charge call was in flight (charge in doubt), a
+ *   grace after it failed: the provider is asked once more, and a charge that went through after
+ *   all is refunded at once (failed → refunded), so no money is kept for the cancelled order.
  * Every step is idempotent (provider keys, row locks, final outcomes stand), so a replica's sweep
  * racing a redelivered command or another replica changes nothing twice.
  */
@@ -50,6 +53,7 @@ export class PaymentSweeper {
     const em = ctx.em.fork();
     const stuck = await em.find(Payment, { status: 'pending', deadline: { $lt: cutoff } }, { orderBy: { deadline: 'asc' }, limit });
     const owed = await em.find(Payment, { status: 'completed', orderCancelledAt: { $ne: null }, updatedAt: { $lt: cutoff } }, { orderBy: { updatedAt: 'asc' }, limit });
+    const inDoubt = await em.find(Payment, { status: 'failed', chargeInDoubt: true, updatedAt: { $lt: cutoff } }, { orderBy: { updatedAt: 'asc' }, limit });
     let done = 0;
     for (const payment of stuck) {
       try {
@@ -67,6 +71,14 @@ export class PaymentSweeper {
         done += 1;
       } catch (error) {
         ctx.logger.error('owed refund failed; next pass', { orderId: payment.orderId, error });
+      }
+    }
+    for (const payment of inDoubt) {
+      try {
+        const settled = await settleChargeInDoubt(ctx, payment.id);
+        if (settled.status === 'refunded') done += 1;
+      } catch (error) {
+        ctx.logger.error('charge in doubt could not be settled; next pass', { orderId: payment.orderId, error });
       }
     }
     return done;

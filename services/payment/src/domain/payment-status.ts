@@ -7,11 +7,13 @@ export type PaymentStatus = 'pending' | 'completed' | 'failed' | 'refunded';
  * change goes through `paymentStatus.assert`, which answers 409 INVALID_TRANSITION otherwise.
  * - pending → completed (the provider charged) | failed (declined, or no answer by the deadline)
  * - completed → refunded (admin, the order service's refund command, or its order was cancelled)
- * - failed and refunded are final.
+ * - failed → refunded only for a charge abandoned at the deadline that went through after all
+ *   (the sweeper finds it and gives the money back at once; an admin cannot refund a failed payment)
+ * - refunded is final.
  */
 export const paymentStatus = defineStateMachine<PaymentStatus>('payment', {
   pending: ['completed', 'failed'],
   completed: ['refunded'],
-  failed: [],
+  failed: ['refunded'],
   refunded: [],
 });

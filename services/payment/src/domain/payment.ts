@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '@commerce/shared';
+import { ConflictError, NotFoundError } from '@commerce/shared';
 import { paymentStatus, type PaymentStatus } from './payment-status.js';
 
 /** Why a payment failed: the reasons payment.payment.failed carries (contracts/events). */
@@ -36,6 +36,9 @@ export function refundReasonOf(reason: string): string {
 }
 
 /** The refund reason of a payment refunded because its order was cancelled (contracts: at most 200 characters). */
+/** The refund reason of a charge that went through after its payment failed with PAYMENT_TIMEOUT. */
+export const LATE_CHARGE_REASON = 'Charge completed after the payment had failed with PAYMENT_TIMEOUT; refunded';
+
 export function orderCancelledReason(orderReason: string): string {
   return `Order cancelled: ${orderReason}`.slice(0, MAX_REASON_LENGTH);
 }
@@ -68,6 +71,11 @@ export class Payment {
   refundReason: string | null = null;
   /** The provider's id of the refund. */
   refundReference: string | null = null;
+  /**
+   * Failed with PAYMENT_TIMEOUT while a charge call was in flight: the provider may still make that
+   * charge, so it is asked once more (the sweeper) before the payment is taken as settled.
+   */
+  chargeInDoubt = false;
   readonly createdAt: Date;
   updatedAt: Date;
 
@@ -123,14 +131,18 @@ export class Payment {
     return change;
   }
 
-  fail(reason: FailureReason, now = new Date()): PaymentChange {
+  /** `chargeInDoubt`: the deadline cut a charge call short (only a PAYMENT_TIMEOUT can leave one). */
+  fail(reason: FailureReason, now = new Date(), chargeInDoubt = false): PaymentChange {
+    if (chargeInDoubt && reason !== 'PAYMENT_TIMEOUT') throw new RangeError('only a PAYMENT_TIMEOUT leaves a charge in doubt');
     const change = this.move('failed', reason, now);
     this.failureReason = reason;
+    this.chargeInDoubt = chargeInDoubt;
     return change;
   }
 
   /** The provider refunded the charge (`refundReference`): completed → refunded, with the reason. */
   refund(reason: string, refundReference: string, now = new Date()): PaymentChange {
+    this.assertRefundable();
     const trimmed = refundReasonOf(reason);
     if (refundReference.length === 0) throw new RangeError('refundReference must not be empty');
     const change = this.move('refunded', trimmed, now);
@@ -139,9 +151,35 @@ export class Payment {
     return change;
   }
 
-  /** Throws 409 INVALID_TRANSITION unless the payment may be refunded now (before the provider is asked). */
+  /**
+   * 409 INVALID_TRANSITION unless the payment is completed: only a charge that stands is refunded
+   * on request (a failed payment's late charge is the sweeper's, see refundLateCharge).
+   */
   assertRefundable(): void {
-    paymentStatus.assert(this.status, 'refunded');
+    if (this.status !== 'completed') throw new ConflictError('INVALID_TRANSITION', `payment cannot go from ${this.status} to refunded`);
+  }
+
+  /** The provider made no charge (or declined it) after all: the failure is settled, nothing to give back. */
+  clearChargeDoubt(now = new Date()): void {
+    if (!this.chargeInDoubt) return;
+    this.chargeInDoubt = false;
+    this.updatedAt = now;
+  }
+
+  /**
+   * The charge abandoned at the deadline went through after all (`providerReference`) and the
+   * provider has refunded it (`refundReference`): failed → refunded. The failure reason stays (the
+   * payment did fail for the saga); the history row says why the money went back.
+   */
+  refundLateCharge(providerReference: string, refundReference: string, now = new Date()): PaymentChange {
+    if (this.status !== 'failed' || !this.chargeInDoubt) throw new ConflictError('INVALID_TRANSITION', 'only a failed payment with a charge in doubt can have a late charge refunded');
+    if (providerReference.length === 0 || refundReference.length === 0) throw new RangeError('the late charge and its refund need their references');
+    const change = this.move('refunded', LATE_CHARGE_REASON, now);
+    this.providerReference = providerReference;
+    this.refundReason = LATE_CHARGE_REASON;
+    this.refundReference = refundReference;
+    this.chargeInDoubt = false;
+    return change;
   }
 
   /** The idempotency key of this payment's refund towards the provider: one refund per payment. */

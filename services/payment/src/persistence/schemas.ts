@@ -23,6 +23,7 @@ export const PaymentSchema = new EntitySchema<Payment>({
     orderCancelReason: { type: 'string', nullable: true },
     refundReason: { type: 'string', nullable: true },
     refundReference: { type: 'string', nullable: true },
+    chargeInDoubt: { type: 'boolean' },
     createdAt: { type: 'Date', length: 3 },
     updatedAt: { type: 'Date', length: 3 },
     isFinal: { type: 'boolean', persist: false, getter: true },

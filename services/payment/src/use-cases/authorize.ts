@@ -5,7 +5,7 @@ import type { PaymentContext } from './context.js';
 import { recordChange } from './history.js';
 import { ProviderNoAnswerError, callProvider } from './provider-calls.js';
 import { refundCompletedPayment } from './refund.js';
-import { TIMED_OUT, lookUpCharge, outcomeOf, settlePayment, type Outcome } from './settle.js';
+import { ABANDONED, TIMED_OUT, lookUpCharge, outcomeOf, settlePayment, type Outcome } from './settle.js';
 
 /** payment.authorize-payment's data (contracts/events). */
 export interface AuthorizeCommand {
@@ -73,7 +73,8 @@ async function charge(ctx: PaymentContext, command: AuthorizeCommand, remainingM
     const result = await callProvider(ctx, 'charge', signal, () => ctx.provider.charge(request, signal), (r) => (r.outcome === 'succeeded' ? 'ok' : 'declined'));
     return outcomeOf(result);
   } catch (error) {
-    if (error instanceof ProviderNoAnswerError) return TIMED_OUT;
+    // The call may have reached the provider and may still charge: the sweeper asks again.
+    if (error instanceof ProviderNoAnswerError) return ABANDONED;
     throw error;
   }
 }

@@ -13,9 +13,9 @@ import { callProvider } from './provider-calls.js';
  * for one payment (retries, a command and an event racing, an admin clicking twice), the provider
  * refunds once and answers every call with that one refund.
  */
-async function refundAtProvider(ctx: PaymentContext, payment: Payment): Promise<string> {
+export async function refundAtProvider(ctx: PaymentContext, payment: Pick<Payment, 'refundKey' | 'amountCents'>, providerReference: string): Promise<string> {
   const signal = AbortSignal.timeout(ctx.providerTimeoutMs);
-  const request = { idempotencyKey: payment.refundKey, providerReference: payment.providerReference!, amountCents: payment.amountCents };
+  const request = { idempotencyKey: payment.refundKey, providerReference, amountCents: payment.amountCents };
   const result = await callProvider(ctx, 'refund', signal, () => ctx.provider.refund(request, signal));
   return result.refundReference;
 }
@@ -37,7 +37,7 @@ export async function refundCompletedPayment(ctx: PaymentContext, paymentId: str
   const payment = await ctx.em.fork().findOne(Payment, { id: paymentId });
   if (!payment) throw paymentNotFound();
   if (payment.status !== 'completed') return { payment, refunded: false };
-  const refundReference = await refundAtProvider(ctx, payment);
+  const refundReference = await refundAtProvider(ctx, payment, payment.providerReference!);
   const result = await ctx.em.fork().transactional(async (tx) => {
     const locked = await lockPayment(tx, paymentId);
     if (locked.status !== 'completed') return { payment: locked, refunded: false };
@@ -112,7 +112,7 @@ export async function refundByAdmin(ctx: PaymentContext, input: { paymentId: str
   }
   const current = await ctx.em.fork().findOne(Payment, { id: input.paymentId });
   if (!current) throw paymentNotFound();
-  const refundReference = current.status === 'completed' ? await refundAtProvider(ctx, current) : null;
+  const refundReference = current.status === 'completed' ? await refundAtProvider(ctx, current, current.providerReference!) : null;
   const { response, replayed } = await withIdempotency(
     ctx.em.fork(),
     { scope: `payment:refund:${input.adminId}`, key: input.key, request: { paymentId: input.paymentId, reason: input.reason } },

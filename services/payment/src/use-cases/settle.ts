@@ -1,16 +1,19 @@
-import type { FailureReason, Payment } from '../domain/payment.js';
+import { Payment, paymentNotFound, type FailureReason } from '../domain/payment.js';
 import { announceOutcome } from '../messaging/payment-events.js';
 import type { ChargeResult } from '../provider/provider.js';
 import type { PaymentContext } from './context.js';
 import { recordChange } from './history.js';
 import { lockPayment } from './payment-store.js';
 import { callProvider } from './provider-calls.js';
-import { refundCompletedPayment } from './refund.js';
+import { refundAtProvider, refundCompletedPayment } from './refund.js';
 
 /** What the provider made of a charge, as the payment records it. */
-export type Outcome = { kind: 'charged'; providerReference: string } | { kind: 'failed'; reason: FailureReason };
+export type Outcome = { kind: 'charged'; providerReference: string } | { kind: 'failed'; reason: FailureReason; chargeInDoubt?: boolean };
 
 export const TIMED_OUT: Outcome = { kind: 'failed', reason: 'PAYMENT_TIMEOUT' };
+
+/** The deadline cut a charge call short: the provider may still make that charge (see settleChargeInDoubt). */
+export const ABANDONED: Outcome = { kind: 'failed', reason: 'PAYMENT_TIMEOUT', chargeInDoubt: true };
 
 /** A provider's answer as an outcome; no charge on record means no money was taken: PAYMENT_TIMEOUT. */
 export function outcomeOf(result: ChargeResult | null): Outcome {
@@ -47,7 +50,7 @@ export async function settlePayment(ctx: PaymentContext, paymentId: string, outc
   const { payment, changed } = await ctx.em.fork().transactional(async (tx) => {
     const locked = await lockPayment(tx, paymentId);
     if (locked.isFinal) return { payment: locked, changed: false };
-    const change = outcome.kind === 'charged' ? locked.complete(outcome.providerReference) : locked.fail(outcome.reason);
+    const change = outcome.kind === 'charged' ? locked.complete(outcome.providerReference) : locked.fail(outcome.reason, new Date(), outcome.chargeInDoubt ?? false);
     await recordChange(tx, locked.id, change);
     announceOutcome(tx, locked);
     return { payment: locked, changed: true };
@@ -58,6 +61,37 @@ export async function settlePayment(ctx: PaymentContext, paymentId: string, outc
     return (await refundCompletedPayment(ctx, payment.id, payment.orderCancelReason!)).payment;
   }
   return payment;
+}
+
+/**
+ * A payment failed with PAYMENT_TIMEOUT while its charge call was in flight: the provider is asked
+ * once more (by the order's key) what became of it. No charge, or a decline: the failure is
+ * settled. A charge after all: the money is refunded at once (key refund:<paymentId>), then, in
+ * one transaction, failed → refunded with its history row and payment.payment.refunded, which the
+ * order service records on the cancelled order. No answer: the next sweep asks again.
+ */
+export async function settleChargeInDoubt(ctx: PaymentContext, paymentId: string): Promise<Payment> {
+  const payment = await ctx.em.fork().findOne(Payment, { id: paymentId });
+  if (!payment) throw paymentNotFound();
+  if (!payment.chargeInDoubt) return payment;
+  const outcome = await lookUpCharge(ctx, payment.orderId);
+  const refundReference = outcome.kind === 'charged' ? await refundAtProvider(ctx, payment, outcome.providerReference) : null;
+  const { settled, refunded } = await ctx.em.fork().transactional(async (tx) => {
+    const locked = await lockPayment(tx, paymentId);
+    if (!locked.chargeInDoubt) return { settled: locked, refunded: false };
+    if (outcome.kind === 'failed' || refundReference === null) {
+      locked.clearChargeDoubt();
+      return { settled: locked, refunded: false };
+    }
+    await recordChange(tx, locked.id, locked.refundLateCharge(outcome.providerReference, refundReference));
+    announceOutcome(tx, locked);
+    return { settled: locked, refunded: true };
+  });
+  if (refunded) {
+    ctx.metrics.refunded.inc();
+    ctx.logger.warn('a charge abandoned at the deadline went through: refunded', { orderId: payment.orderId, paymentId });
+  }
+  return settled;
 }
 
 function metricOutcome(reason: FailureReason) {

@@ -26,17 +26,18 @@ describe('payment migrations, migrate step and provider choice', () => {
   const columns = async () =>
     (await db.query<{ column_name: string }>(`select column_name from information_schema.columns where table_name = 'payments'`)).rows.map((r) => r.column_name);
 
-  it('when the refunds migration is reverted and applied again, then its columns and indexes go and come back', async () => {
+  it('when the refunds and late-charge migrations are reverted and applied again, then its columns and indexes go and come back', async () => {
     const orm = await openDatabase(config.DATABASE_URL, createLogger('payment-test', 'error'));
     try {
       const migrator = orm.getMigrator();
       await migrator.down({ to: 'Migration20261125210002IdempotencyKeys' });
       expect(await columns()).not.to.include.members(['deadline']);
       expect(await columns()).not.to.include('order_cancelled_at');
+      expect(await columns()).not.to.include('charge_in_doubt');
       await migrator.up();
-      expect(await columns()).to.include.members(['deadline', 'order_cancelled_at', 'order_cancel_reason', 'refund_reason', 'refund_reference']);
+      expect(await columns()).to.include.members(['deadline', 'order_cancelled_at', 'order_cancel_reason', 'refund_reason', 'refund_reference', 'charge_in_doubt']);
       const indexes = (await db.query<{ indexname: string }>(`select indexname from pg_indexes where tablename = 'payments'`)).rows.map((r) => r.indexname);
-      expect(indexes).to.include.members(['payments_pending_deadline', 'payments_refund_owed', 'payments_customer_created', 'payments_created']);
+      expect(indexes).to.include.members(['payments_pending_deadline', 'payments_refund_owed', 'payments_charge_in_doubt', 'payments_customer_created', 'payments_created']);
     } finally {
       await orm.close();
     }

@@ -106,4 +106,49 @@ describe('stuck payments: the sweeper and a redelivered command after a crash', 
     expect(h.sandbox.chargesFor(p.orderId)).to.equal(1);
     expect(await eventsOf(h, p.orderId, 'payment.payment.completed')).to.have.length(1);
   });
+
+  describe('a charge abandoned at the deadline (charge in doubt)', () => {
+    const doubtOf = async (orderId: string) =>
+      (await h.db.query<{ charge_in_doubt: boolean; failure_reason: string | null }>('select charge_in_doubt, failure_reason from payments where order_id = $1', [orderId])).rows[0];
+
+    it('when the provider charges after the payment failed with PAYMENT_TIMEOUT, then the sweeper finds the charge and refunds it: failed → refunded, announced, money back once', async () => {
+      // tok_slow answers after 300 ms in the tests; the deadline cuts the call at about 100 ms.
+      const cmd = authorizeCommand('tok_slow', { deadline: new Date(Date.now() + 100).toISOString() });
+      await h.send('payment.authorize-payment', cmd);
+      const failed = await settledRow(cmd.orderId);
+      expect(failed).to.include({ status: 'failed', failure_reason: 'PAYMENT_TIMEOUT' });
+      const refunded = await eventually(async () => {
+        const events = await eventsOf(h, cmd.orderId, 'payment.payment.refunded');
+        if (events.length === 0) throw new Error('not refunded yet');
+        return events;
+      }, { timeoutMs: 8_000 });
+      expect(refunded[0]!.data).to.include({ paymentId: failed.id, reason: 'Charge completed after the payment had failed with PAYMENT_TIMEOUT; refunded' });
+      expect((await eventsOf(h, cmd.orderId, 'payment.payment.failed'))[0]!.data.reason).to.equal('PAYMENT_TIMEOUT');
+      expect(await doubtOf(cmd.orderId)).to.deep.equal({ charge_in_doubt: false, failure_reason: 'PAYMENT_TIMEOUT' });
+      expect((await historyOf(h, failed.id)).map((r) => r.to_status)).to.deep.equal(['pending', 'failed', 'refunded']);
+      expect([h.sandbox.chargesFor(cmd.orderId), h.sandbox.refundsFor(`refund:${failed.id}`)]).to.deep.equal([1, 1]);
+      const shown = await h.api.get<{ status: string; failureReason: string; providerReference: string }>(`/api/v1/payments/${failed.id}`, { token: h.adminToken() });
+      expect(shown.body).to.include({ status: 'refunded', failureReason: 'PAYMENT_TIMEOUT' });
+      expect(shown.body.providerReference).to.match(/^sbx_ch_/);
+    });
+
+    it('when the provider never makes the abandoned charge (tok_timeout), then the doubt is cleared and the payment stays failed, nothing refunded', async () => {
+      const cmd = authorizeCommand('tok_timeout', { deadline: new Date(Date.now() + 100).toISOString() });
+      await h.send('payment.authorize-payment', cmd);
+      await settledRow(cmd.orderId);
+      await eventually(async () => expect(await doubtOf(cmd.orderId)).to.deep.equal({ charge_in_doubt: false, failure_reason: 'PAYMENT_TIMEOUT' }), { timeoutMs: 8_000 });
+      const [row] = await paymentOf(h, cmd.orderId);
+      expect(row!.status).to.equal('failed');
+      expect(await eventsOf(h, cmd.orderId, 'payment.payment.refunded')).to.deep.equal([]);
+      expect(h.sandbox.callsFor(`refund:${row!.id}`)).to.equal(0);
+    });
+
+    it('when an admin tries to refund the failed payment meanwhile, then 409 INVALID_TRANSITION (only the sweeper gives a late charge back)', async () => {
+      const cmd = authorizeCommand('tok_timeout', { deadline: new Date(Date.now() + 100).toISOString() });
+      await h.send('payment.authorize-payment', cmd);
+      const row = await settledRow(cmd.orderId);
+      const res = await h.api.post<{ code: string }>(`/api/v1/payments/${row.id}/refunds`, { reason: 'no' }, { token: h.adminToken(), headers: { 'idempotency-key': randomUUID() } });
+      expect([res.status, res.body.code]).to.deep.equal([409, 'INVALID_TRANSITION']);
+    });
+  });
 });

@@ -6,5 +6,6 @@ describe('payment status table: every ordered pair of statuses', () => {
     ['pending', 'completed'],
     ['pending', 'failed'],
     ['completed', 'refunded'],
+    ['failed', 'refunded'],
   ]);
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConflictError } from '@commerce/shared';
-import { Payment, orderCancelledReason, refundReasonOf } from '../../src/domain/payment.js';
+import { LATE_CHARGE_REASON, Payment, orderCancelledReason, refundReasonOf } from '../../src/domain/payment.js';
 
 const order = { orderId: '2293f58f-6210-4a03-ae6a-6447e68d1e77', customerId: '3f0c6a52-8d1e-4b6a-9a43-2f7c1e5d9b10', amountCents: 5148, currency: 'USD' };
 const t0 = new Date('2025-01-25T08:30:00.000Z');
@@ -111,5 +111,54 @@ describe('Payment (domain)', () => {
     expect(orderCancelledReason('x'.repeat(300))).to.have.length(200);
     expect(refundReasonOf('  ok ')).to.equal('ok');
     expect(() => refundReasonOf('')).to.throw(RangeError);
+  });
+
+  it('when a charge call was cut short by the deadline, then the payment fails with PAYMENT_TIMEOUT and its charge is in doubt (only a timeout can leave one)', () => {
+    const payment = new Payment(order, t0);
+    payment.fail('PAYMENT_TIMEOUT', t1, true);
+    expect(payment).to.include({ status: 'failed', failureReason: 'PAYMENT_TIMEOUT', chargeInDoubt: true });
+    expect(() => new Payment(order, t0).fail('PAYMENT_DECLINED', t1, true)).to.throw(RangeError);
+    expect(new Payment(order, t0).chargeInDoubt).to.equal(false);
+  });
+
+  it('when the provider made no charge after all, then the doubt is cleared and the payment stays failed; clearing twice changes nothing', () => {
+    const payment = new Payment(order, t0);
+    payment.fail('PAYMENT_TIMEOUT', t1, true);
+    payment.clearChargeDoubt(t2);
+    expect(payment).to.include({ status: 'failed', chargeInDoubt: false });
+    expect(payment.updatedAt).to.equal(t2);
+    payment.clearChargeDoubt(new Date('2030-01-01T00:00:00.000Z'));
+    expect(payment.updatedAt).to.equal(t2);
+  });
+
+  it('when the charge in doubt went through and was refunded, then failed → refunded with the late-charge reason, the charge reference, and the failure reason kept', () => {
+    const payment = new Payment(order, t0);
+    payment.fail('PAYMENT_TIMEOUT', t1, true);
+    expect(payment.refundLateCharge('sbx_ch_late', 'sbx_re_late', t2)).to.deep.equal({ from: 'failed', to: 'refunded', at: t2, reason: LATE_CHARGE_REASON });
+    expect(payment).to.include({
+      status: 'refunded',
+      providerReference: 'sbx_ch_late',
+      refundReference: 'sbx_re_late',
+      refundReason: LATE_CHARGE_REASON,
+      failureReason: 'PAYMENT_TIMEOUT',
+      chargeInDoubt: false,
+    });
+    expect(LATE_CHARGE_REASON.length).to.be.at.most(200);
+  });
+
+  it('when a late charge is refunded for a payment without doubt (declined, completed, pending), or without references, then it is refused', () => {
+    const declined = new Payment(order, t0);
+    declined.fail('PAYMENT_DECLINED', t1);
+    const timedOut = new Payment(order, t0);
+    timedOut.fail('PAYMENT_TIMEOUT', t1);
+    const completed = new Payment(order, t0);
+    completed.complete('sbx_ch_7', t1);
+    for (const payment of [declined, timedOut, completed, new Payment(order, t0)]) {
+      expect(() => payment.refundLateCharge('sbx_ch_x', 'sbx_re_x', t2)).to.throw(ConflictError).with.property('code', 'INVALID_TRANSITION');
+    }
+    const inDoubt = new Payment(order, t0);
+    inDoubt.fail('PAYMENT_TIMEOUT', t1, true);
+    expect(() => inDoubt.refundLateCharge('', 'sbx_re_x', t2)).to.throw(RangeError);
+    expect(inDoubt.status).to.equal('failed');
   });
 });
