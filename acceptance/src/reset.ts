@@ -42,17 +42,36 @@ async function truncateAll(url: string): Promise<void> {
   }
 }
 
-/** Purges every queue of the vhost (listed by rabbitmqctl: we run as root, like the broker-outage test). */
+/** The consumers' queues of the stack, in case rabbitmqctl can't list them (not root). */
+const KNOWN_QUEUES = ['order.saga', 'payment.commands', 'catalog.stock-commands', 'cart.events'].flatMap((queue) => [
+  queue,
+  `${queue}.dlq`,
+  ...[1, 2, 3].map((n) => `${queue}.retry.${n}`),
+]);
+
+/** Every queue of the vhost, as rabbitmqctl lists them (needs root, like the broker-outage test). */
+function listQueues(vhost: string): string[] {
+  try {
+    return execFileSync('rabbitmqctl', ['-q', 'list_queues', '-p', vhost, 'name'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && line !== 'name');
+  } catch {
+    return KNOWN_QUEUES;
+  }
+}
+
+/** Purges every queue of the vhost. */
 export async function purgeVhost(amqpUrl: string, vhost: string): Promise<void> {
-  const names = execFileSync('rabbitmqctl', ['-q', 'list_queues', '-p', vhost, 'name'], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && line !== 'name');
   const connection = await amqp.connect(amqpUrl);
   try {
-    const channel = await connection.createChannel();
-    for (const name of names) await channel.purgeQueue(name);
-    await channel.close();
+    for (const name of listQueues(vhost)) {
+      // A channel per queue: purging a queue that does not exist closes the channel.
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      await channel.purgeQueue(name).catch(() => undefined);
+      await channel.close().catch(() => undefined);
+    }
   } finally {
     await connection.close();
   }
