@@ -60,7 +60,7 @@ export const TEST_ENV = {
 };
 
 export function testConfig(env: Record<string, string> = {}): OrderConfig {
-  return loadOrderConfig({ ...process.env, RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'error', ...TEST_ENV, ...env });
+  return loadOrderConfig({ ...process.env, RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: process.env.ORDER_TEST_LOG_LEVEL ?? 'error', ...TEST_ENV, ...env });
 }
 
 /** Migrates the test database (idempotent). */
@@ -139,7 +139,14 @@ after(async () => {
 export function useOrderService(): Harness {
   const h = {} as Harness;
   before(async () => {
-    Object.assign(h, await startShared());
+    const theShared = await startShared();
+    Object.assign(h, theShared);
+    // A restart replaces the service and its client: this block's copy follows.
+    h.restart = async (between) => {
+      await theShared.restart(between);
+      h.service = theShared.service;
+      h.api = theShared.api;
+    };
   });
   afterEach(async () => {
     await wipe(h.db);
@@ -200,18 +207,31 @@ export function aCheckout(overrides: Partial<Checkout> = {}): Checkout {
   };
 }
 
-/** The messages the service published for an order, of `type` if given. */
-export function sentFor(h: Harness, orderId: string, type?: string): Envelope[] {
-  return h.captured.filter((e) => (e.data as Data).orderId === orderId && (!type || e.type === type));
+/**
+ * The messages the service wrote for an order, of `type` if given, oldest first: read from its
+ * outbox, so what a step sent is known the moment it commits, independent of the broker (which
+ * other suites may restart). That they really reach the broker is shown by the capture queue.
+ */
+export async function sentFor(h: Harness, orderId: string, type?: string): Promise<Envelope[]> {
+  const { rows } = await h.db.query<{ payload: Envelope }>(
+    `select payload from outbox where payload->'data'->>'orderId' = $1 and ($2::text is null or type = $2) order by seq`,
+    [orderId, type ?? null],
+  );
+  return rows.map((r) => r.payload);
 }
 
-/** Waits until the service has published `count` messages of `type` for the order; returns them. */
+/** Waits until the service has sent `count` messages of `type` for the order; returns them. */
 export function waitForSent(h: Harness, orderId: string, type: string, count = 1): Promise<Envelope[]> {
-  return eventually(() => {
-    const sent = sentFor(h, orderId, type);
-    if (sent.length < count) throw new Error(`${type} for ${orderId}: ${sent.length} of ${count} published`);
+  return eventually(async () => {
+    const sent = await sentFor(h, orderId, type);
+    if (sent.length < count) throw new Error(`${type} for ${orderId}: ${sent.length} of ${count} sent`);
     return sent;
   });
+}
+
+/** What reached the broker: the messages of the order the capture queue received, of `type` if given. */
+export function capturedFor(h: Harness, orderId: string, type?: string): Envelope[] {
+  return h.captured.filter((e) => (e.data as Data).orderId === orderId && (!type || e.type === type));
 }
 
 export interface OrderRow {
@@ -222,11 +242,12 @@ export interface OrderRow {
   state: string;
   attempts: number;
   payment_token: string | null;
+  step_deadline: Date | null;
 }
 
 export async function orderRow(h: Harness, orderId: string): Promise<OrderRow | undefined> {
   const { rows } = await h.db.query<OrderRow>(
-    `select o.status, o.payment_status, o.failure_reason, o.tracking_number, s.state, s.attempts, s.payment_token
+    `select o.status, o.payment_status, o.failure_reason, o.tracking_number, s.state, s.attempts, s.payment_token, s.step_deadline
        from orders o join sagas s on s.order_id = o.id where o.id = $1`,
     [orderId],
   );
@@ -239,7 +260,7 @@ export function waitForOrder(h: Harness, orderId: string, expected: Partial<Orde
     const row = await orderRow(h, orderId);
     if (!row) throw new Error(`order ${orderId} not there yet`);
     for (const [key, value] of Object.entries(expected)) {
-      if (row[key as keyof OrderRow] !== value) throw new Error(`order ${orderId}: ${key} is ${String(row[key as keyof OrderRow])}, expected ${String(value)}`);
+      if (row[key as keyof OrderRow] !== value) throw new Error(`order ${orderId}: ${key} is ${String(row[key as keyof OrderRow])}, expected ${String(value)} (saga ${row.state}, attempts ${row.attempts}, deadline ${row.step_deadline?.toISOString()})`);
     }
     return row;
   }, { timeoutMs });
