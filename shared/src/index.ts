@@ -24,3 +24,4 @@ export * from './db/migrate-cli.js';
 export * from './state-machine.js';
 export * from './idempotency/index.js';
 export * from './periodic.js';
+export * from './service.js';

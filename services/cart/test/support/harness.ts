@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createBus, createEnvelope, createLogger, type Bus, type Envelope } from '@commerce/shared';
-import { ApiClient, eventually, purgeQueue, testTokens, waitForConsumer } from '@commerce/shared/testing';
+import { ApiClient, eventually, purgeQueue, testTokens, truncateTables, waitForConsumer } from '@commerce/shared/testing';
 import { loadCartConfig, type CartConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
 import { startCartService, type RunningService } from '../../src/service.js';
@@ -85,18 +85,8 @@ export function useCartService(env: Record<string, string> = {}): Harness {
   return h;
 }
 
-const DEADLOCK = '40P01';
-
 export async function wipe(db: pg.Pool) {
-  // A message the consumer is still applying when a test ends can deadlock with the truncate: retry.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db.query(`truncate ${TABLES} cascade`);
-      break;
-    } catch (error) {
-      if ((error as { code?: string }).code !== DEADLOCK || attempt >= 5) throw error;
-    }
-  }
+  await truncateTables(db, TABLES);
   // Rate-limit counters of this service in the test Redis.
   const redis = new Redis(testConfig().REDIS_URL);
   try {

@@ -1,13 +1,13 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import jwt from 'jsonwebtoken';
-import { ACCESS_TOKEN, createLogger, localKeys, type Role } from '@commerce/shared';
-import { ApiClient, eventually } from '@commerce/shared/testing';
+import { createLogger } from '@commerce/shared';
+import { ApiClient, eventually, purgeQueue, testTokens, truncateTables } from '@commerce/shared/testing';
 import { loadCatalogConfig, type CatalogConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
 import { startCatalogService, type RunningService } from '../../src/service.js';
 import { CACHE_KEY_PREFIX } from '../../src/cache/catalog-cache.js';
+import { STOCK_COMMANDS_QUEUE } from '../../src/messaging/stock-commands.js';
 
 export interface Harness {
   api: ApiClient;
@@ -28,26 +28,13 @@ export interface Harness {
 export const TABLES = 'categories, products, inventory, stock_movements, reservations, reservation_rejections, outbox, inbox';
 
 /**
- * Test tokens: the catalog only verifies tokens (the customer service issues them). The harness
- * makes its own ES256 key and starts the service with a key resolver that knows it
- * (`startCatalogService(config, { keyResolver })`), so tokens of any role can be made here with no
- * customer service running. Production resolves keys from JWKS_URL.
+ * Test tokens: the catalog only verifies tokens (the customer service issues them). The kit's
+ * testTokens makes an ES256 key of the test's own; the service is started with a key resolver that
+ * knows it, so tokens of any role can be made here with no customer service running.
  */
-const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const KID = 'catalog-test-key';
-export const testKeyResolver = localKeys(new Map([[KID, privateKey]]));
-
-export function signToken(subject: string, role: Role, options: jwt.SignOptions = {}): string {
-  return jwt.sign({ role }, privateKey, {
-    algorithm: 'ES256',
-    keyid: KID,
-    issuer: ACCESS_TOKEN.issuer,
-    audience: ACCESS_TOKEN.audience,
-    subject,
-    expiresIn: 300,
-    ...options,
-  });
-}
+const tokens = testTokens('catalog-test-key');
+export const testKeyResolver = tokens.keyResolver;
+export const signToken = tokens.sign;
 
 /** Migrates the test database once per process (idempotent). */
 export async function migrateTestDatabase(config: CatalogConfig) {
@@ -77,6 +64,8 @@ export function useCatalogService(env: Record<string, string> = {}): Harness {
     await migrateTestDatabase(base);
     h.db = new pg.Pool({ connectionString: base.DATABASE_URL, max: 4 });
     h.redis = new Redis(base.REDIS_URL);
+    // Commands other suites' services published on the shared test vhost must not land mid-test.
+    await purgeQueue(h.config.AMQP_URL, STOCK_COMMANDS_QUEUE);
     await wipe(h.db, h.redis);
     h.service = await startCatalogService(h.config, { port: 0, keyResolver: testKeyResolver });
     h.api = new ApiClient(h.service.url);
@@ -98,7 +87,7 @@ export function useCatalogService(env: Record<string, string> = {}): Harness {
 }
 
 export async function wipe(db: pg.Pool, redis: Redis) {
-  await db.query(`truncate ${TABLES} cascade`);
+  await truncateTables(db, TABLES);
   const keys = [...(await redis.keys(`${CACHE_KEY_PREFIX}*`)), ...(await redis.keys('rl:catalog:*'))];
   if (keys.length) await redis.del(...keys);
 }
