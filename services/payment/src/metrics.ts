@@ -2,11 +2,15 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 
 export type PaymentOutcome = 'completed' | 'declined' | 'insufficient_funds' | 'timeout';
 
+/** What the sweeper did to one payment. */
+export type SweepAction = 'stuck_settled' | 'owed_refund' | 'late_charge_refunded' | 'doubt_cleared';
+
 /** The payment's business metrics, on the service's /metrics. */
 export class PaymentMetrics {
   readonly payments: Counter<'outcome'>;
   readonly providerDuration: Histogram<'operation' | 'result'>;
   readonly refunded: Counter;
+  readonly swept: Counter<'action'>;
 
   constructor(registry?: Registry) {
     const registers = registry ? [registry] : [];
@@ -18,6 +22,17 @@ export class PaymentMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers,
     });
-    this.refunded = new Counter({ name: 'payments_refunded_total', help: 'Completed payments refunded (admin, refund command, or cancelled order)', registers });
+    this.refunded = new Counter({
+      name: 'payments_refunded_total',
+      help: 'Payments refunded (admin, refund command, cancelled order, or a late charge of a failed payment)',
+      registers,
+    });
+    // Each one is a process that died at the wrong moment or a provider that answered late: worth an alert if it climbs.
+    this.swept = new Counter({
+      name: 'payment_sweeper_actions_total',
+      help: 'Payments the sweeper settled: stuck_settled (pending past its deadline), owed_refund, late_charge_refunded, doubt_cleared',
+      labelNames: ['action'],
+      registers,
+    });
   }
 }

@@ -59,6 +59,7 @@ export class PaymentSweeper {
       try {
         const settled = await settlePayment(ctx, payment.id, await lookUpCharge(ctx, payment.orderId));
         ctx.logger.warn('stuck payment settled by asking the provider', { orderId: payment.orderId, status: settled.status });
+        ctx.metrics.swept.inc({ action: 'stuck_settled' });
         done += 1;
       } catch (error) {
         ctx.logger.error('stuck payment could not be settled; next pass', { orderId: payment.orderId, error });
@@ -66,9 +67,12 @@ export class PaymentSweeper {
     }
     for (const payment of owed) {
       try {
-        await refundCompletedPayment(ctx, payment.id, payment.orderCancelReason!);
-        ctx.logger.warn('owed refund of a cancelled order done by the sweeper', { orderId: payment.orderId });
-        done += 1;
+        const { refunded } = await refundCompletedPayment(ctx, payment.id, payment.orderCancelReason!);
+        if (refunded) {
+          ctx.logger.warn('owed refund of a cancelled order done by the sweeper', { orderId: payment.orderId });
+          ctx.metrics.swept.inc({ action: 'owed_refund' });
+          done += 1;
+        }
       } catch (error) {
         ctx.logger.error('owed refund failed; next pass', { orderId: payment.orderId, error });
       }
@@ -76,7 +80,8 @@ export class PaymentSweeper {
     for (const payment of inDoubt) {
       try {
         const settled = await settleChargeInDoubt(ctx, payment.id);
-        if (settled.status === 'refunded') done += 1;
+        ctx.metrics.swept.inc({ action: settled.status === 'refunded' ? 'late_charge_refunded' : 'doubt_cleared' });
+        done += 1;
       } catch (error) {
         ctx.logger.error('charge in doubt could not be settled; next pass', { orderId: payment.orderId, error });
       }

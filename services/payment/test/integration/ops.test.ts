@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { usePaymentService } from '../support/harness.js';
 
-describe('payment service skeleton (real Postgres, RabbitMQ, Redis)', () => {
+describe('payment service health, metrics and table rules (real Postgres, RabbitMQ, Redis)', () => {
   const h = usePaymentService();
 
   it('when the service runs, then it is live and ready (database and broker checked)', async () => {
@@ -16,7 +16,7 @@ describe('payment service skeleton (real Postgres, RabbitMQ, Redis)', () => {
     const res = await fetch(`${h.service.url}/metrics`);
     const text = await res.text();
     expect(res.status).to.equal(200);
-    for (const name of ['payments_total', 'payment_provider_duration_seconds', 'payments_refunded_total']) expect(text).to.contain(name);
+    for (const name of ['payments_total', 'payment_provider_duration_seconds', 'payments_refunded_total', 'payment_sweeper_actions_total']) expect(text).to.contain(name);
   });
 
   const insert = (orderId: string, status = 'pending', extra: { ref?: string | null; reason?: string | null } = {}) =>

@@ -32,7 +32,8 @@ describe('stuck payments: the sweeper and a redelivered command after a crash', 
       return row;
     }, { timeoutMs: 8_000 });
 
-  it('when the provider had charged before the process died, then the sweeper finds that charge: completed with its reference, announced, not charged again', async () => {
+  it('when the provider had charged before the process died, then the sweeper finds that charge: completed with its reference, announced, not charged again, counted', async () => {
+    const swept = await metricValue(h, 'payment_sweeper_actions_total', 'action="stuck_settled"');
     const p = await leftPending({ deadlineMsAgo: 2_000 });
     const charge = await chargedBeforeTheCrash(p.orderId);
     const row = await settledRow(p.orderId);
@@ -41,6 +42,7 @@ describe('stuck payments: the sweeper and a redelivered command after a crash', 
     expect(event!.data).to.include({ paymentId: p.id, providerReference: row.provider_reference });
     expect(h.sandbox.chargesFor(p.orderId)).to.equal(1);
     expect((await historyOf(h, p.id)).map((r) => r.to_status)).to.deep.equal(['pending', 'completed']);
+    expect(await metricValue(h, 'payment_sweeper_actions_total', 'action="stuck_settled"')).to.be.at.least(swept + 1);
   });
 
   it('when the provider never got the charge, then the sweeper fails it with PAYMENT_TIMEOUT, announces it and counts it', async () => {
@@ -127,6 +129,7 @@ describe('stuck payments: the sweeper and a redelivered command after a crash', 
       expect(await doubtOf(cmd.orderId)).to.deep.equal({ charge_in_doubt: false, failure_reason: 'PAYMENT_TIMEOUT' });
       expect((await historyOf(h, failed.id)).map((r) => r.to_status)).to.deep.equal(['pending', 'failed', 'refunded']);
       expect([h.sandbox.chargesFor(cmd.orderId), h.sandbox.refundsFor(`refund:${failed.id}`)]).to.deep.equal([1, 1]);
+      expect(await metricValue(h, 'payment_sweeper_actions_total', 'action="late_charge_refunded"')).to.be.at.least(1);
       const shown = await h.api.get<{ status: string; failureReason: string; providerReference: string }>(`/api/v1/payments/${failed.id}`, { token: h.adminToken() });
       expect(shown.body).to.include({ status: 'refunded', failureReason: 'PAYMENT_TIMEOUT' });
       expect(shown.body.providerReference).to.match(/^sbx_ch_/);
