@@ -29,11 +29,13 @@ export const SAGA_MESSAGE_TYPES = [
 /**
  * Duplicate delivery, on purpose: a queue of our own bound to every saga message type; each
  * message it sees for the first time is published again, byte for byte (same messageId), with
- * the same routing key, so every consumer of that type gets it twice, nearly at once. The copy
- * comes back to us too and is recognised by its messageId, so nothing loops.
+ * the same routing key, once per entry of `delaysMs`: by default at once (a copy racing the
+ * original) and half a second later (a copy arriving after the original was handled). The copies
+ * come back to us too and are recognised by their messageId, so nothing loops.
  */
 export class Duplicator {
   private readonly seen = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   readonly duplicated = new Map<string, number>();
 
   private constructor(
@@ -42,7 +44,7 @@ export class Duplicator {
     private readonly queue: string,
   ) {}
 
-  static async start(amqpUrl: string, types: readonly string[] = SAGA_MESSAGE_TYPES): Promise<Duplicator> {
+  static async start(amqpUrl: string, { types = SAGA_MESSAGE_TYPES, delaysMs = [0, 500] }: { types?: readonly string[]; delaysMs?: number[] } = {}): Promise<Duplicator> {
     const model = await amqp.connect(amqpUrl, { noDelay: true });
     const channel = await model.createConfirmChannel();
     const queue = `acceptance.duplicator.${randomUUID()}`;
@@ -56,7 +58,17 @@ export class Duplicator {
         duplicator.seen.add(id);
         const type = message.fields.routingKey;
         duplicator.duplicated.set(type, (duplicator.duplicated.get(type) ?? 0) + 1);
-        channel.publish(DEFAULT_EXCHANGE, type, message.content, { ...message.properties, headers: message.properties.headers ?? {} });
+        const publish = () => channel.publish(DEFAULT_EXCHANGE, type, message.content, { ...message.properties, headers: message.properties.headers ?? {} });
+        for (const delay of delaysMs) {
+          if (delay === 0) publish();
+          else {
+            const timer = setTimeout(() => {
+              duplicator.timers.delete(timer);
+              publish();
+            }, delay);
+            duplicator.timers.add(timer);
+          }
+        }
       }
       channel.ack(message);
     });
@@ -64,6 +76,7 @@ export class Duplicator {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
     await this.channel.waitForConfirms().catch(() => undefined);
     await this.channel.deleteQueue(this.queue).catch(() => undefined);
     await this.model.close().catch(() => undefined);
