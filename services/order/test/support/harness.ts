@@ -41,6 +41,9 @@ export interface Harness {
   captured: Envelope[];
   /** Stops and starts the service again (same config), e.g. to show a saga resumes after a restart. */
   restart: (between?: () => Promise<void>) => Promise<void>;
+  /** Stops the service (for a block that needs it gone, e.g. to migrate down); `start` brings it back. */
+  stop: () => Promise<void>;
+  start: () => Promise<void>;
 }
 
 /** Every table, truncated after each test. */
@@ -113,10 +116,12 @@ function startShared(): Promise<Harness> {
       return envelope;
     };
     h.resend = (envelope) => h.bus.publish(envelope);
+    h.stop = () => h.service.close();
+    h.start = () => startService(h);
     h.restart = async (between) => {
-      await h.service.close();
+      await h.stop();
       await between?.();
-      await startService(h);
+      await h.start();
     };
     return h;
   })());
@@ -142,10 +147,17 @@ export function useOrderService(): Harness {
     const theShared = await startShared();
     Object.assign(h, theShared);
     // A restart replaces the service and its client: this block's copy follows.
-    h.restart = async (between) => {
-      await theShared.restart(between);
+    const follow = () => {
       h.service = theShared.service;
       h.api = theShared.api;
+    };
+    h.restart = async (between) => {
+      await theShared.restart(between);
+      follow();
+    };
+    h.start = async () => {
+      await theShared.start();
+      follow();
     };
   });
   afterEach(async () => {
