@@ -79,7 +79,11 @@ function expectStatus<T>(res: ApiResponse<T>, wanted: number[], what: string): A
 export class Shop {
   readonly api: ApiClient;
 
-  constructor(readonly baseUrl: string) {
+  /** `emailDomain`: where the customers it registers live (reserved .example names, no mail ever goes out). */
+  constructor(
+    readonly baseUrl: string,
+    private readonly emailDomain = 'acceptance.example',
+  ) {
     this.api = new ApiClient(baseUrl);
   }
 
@@ -90,7 +94,7 @@ export class Shop {
 
   /** A fresh customer with one shipping address, logged in. */
   async newShopper(label = 'shopper'): Promise<Shopper> {
-    const email = `${label}-${randomUUID()}@acceptance.example`;
+    const email = `${label}-${randomUUID()}@${this.emailDomain}`;
     const password = `pw-${randomUUID()}`;
     const registered = expectStatus(
       await this.api.post<{ id: string }>('/api/v1/auth/register', { email, password, name: `Acceptance ${label}` }),

@@ -16,7 +16,7 @@ if (!adminEmail || !adminPassword) {
   process.exit(2);
 }
 
-const shop = new Shop(gateway);
+const shop = new Shop(gateway, 'demo.example');
 let stepNo = 0;
 const step = (text: string) => process.stdout.write(`\n==> ${++stepNo}. ${text}\n`);
 const say = (text: string) => process.stdout.write(`    ${text}\n`);
