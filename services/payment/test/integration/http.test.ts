@@ -201,6 +201,21 @@ describe('endpoints 42-45 (real Postgres, RabbitMQ, Redis)', () => {
       expect((await paymentOf(h, p.orderId))[0]!.status).to.equal('completed');
     });
 
+    it('when the provider does not answer within the provider timeout, then 500, the payment is unchanged, and the same request retried later refunds it once', async () => {
+      const p = await settledPayment(h);
+      const admin = h.adminToken();
+      const key = randomUUID();
+      h.sandbox.failNext(1_000, `refund:${p.paymentId}`);
+      const failed = await refund(p.paymentId, { reason: 'Provider down' }, key, admin);
+      expect([failed.status, failed.body.code]).to.deep.equal([500, 'INTERNAL']);
+      expect((await paymentOf(h, p.orderId))[0]!.status).to.equal('completed');
+      expect(await eventsOf(h, p.orderId, 'payment.payment.refunded')).to.deep.equal([]);
+      h.sandbox.failNext(0);
+      const retried = await refund(p.paymentId, { reason: 'Provider down' }, key, admin);
+      expect(retried.status).to.equal(202);
+      expect(h.sandbox.refundsFor(`refund:${p.paymentId}`)).to.equal(1);
+    });
+
     it('when the provider fails transiently, then the refund is retried and done once', async () => {
       const p = await settledPayment(h);
       h.sandbox.failNext(2, `refund:${p.paymentId}`);
