@@ -118,11 +118,24 @@ export async function queueDepth(amqpUrl: string, queue: string): Promise<number
  * with `rabbitmq-server -detached` (scripts/infra.sh) rather than by an init system.
  */
 export function stopBroker(): void {
+  // A run interrupted during the outage (Ctrl-C, a CI timeout) must not leave the broker down.
+  process.once('SIGINT', restoreAndExit);
+  process.once('SIGTERM', restoreAndExit);
   execFileSync('rabbitmqctl', ['-q', 'stop_app'], { stdio: 'pipe', timeout: 60_000 });
+}
+
+function restoreAndExit(signal: NodeJS.Signals): void {
+  try {
+    execFileSync('rabbitmqctl', ['-q', 'start_app'], { stdio: 'inherit', timeout: 120_000 });
+  } finally {
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  }
 }
 
 /** Starts the broker application again and waits until it accepts AMQP connections. */
 export async function startBroker(port = 5672, timeoutMs = 120_000): Promise<void> {
+  process.off('SIGINT', restoreAndExit);
+  process.off('SIGTERM', restoreAndExit);
   execFileSync('rabbitmqctl', ['-q', 'start_app'], { stdio: 'pipe', timeout: timeoutMs });
   execFileSync('rabbitmqctl', ['-q', 'await_startup', '--timeout', String(Math.ceil(timeoutMs / 1000))], { stdio: 'pipe', timeout: timeoutMs });
   const deadline = Date.now() + timeoutMs;

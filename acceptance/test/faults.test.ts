@@ -4,7 +4,7 @@ import { mapLimit, type Order, type Product, type Shopper } from '../src/client.
 import { startBroker, stopBroker, tcpOpen } from '../src/broker.js';
 import { formatReport } from '../src/invariants.js';
 import type { Service } from '../src/env.js';
-import { type Acceptance, acceptance } from './support/stack.js';
+import { type Acceptance, acceptance, brokerAddress } from './support/stack.js';
 
 // Acceptance tests 4, 5 and 6 of issue 5: concurrency, crashes and a broker outage. Each ends with
 // the invariant checker (src/invariants.ts) finding stock, orders and payments in exact agreement.
@@ -101,6 +101,7 @@ describe('acceptance: concurrency and faults', function () {
 
   it('6. broker outage mid-flow: RabbitMQ stopped and started again, services reconnect, invariants hold', async function () {
     this.timeout(600_000);
+    const broker = brokerAddress(a.stack);
     const product = await a.shop.newProduct(a.adminToken, { stock: 15 });
     const prepared = await prepare(20, 'outage', () => [{ productId: product.id, quantity: 1 }]);
     const tokens = ['tok_visa', 'tok_slow', 'tok_chargeDeclined', 'tok_visa'];
@@ -110,12 +111,12 @@ describe('acceptance: concurrency and faults', function () {
     let orderIds: string[];
     try {
       stopBroker();
-      expect(await tcpOpen('127.0.0.1', 5672)).to.equal(false);
+      expect(await tcpOpen(broker.host, broker.port)).to.equal(false);
       const late = await checkoutAll(prepared.slice(10), (i) => tokens[i % tokens.length] as string);
       await sleep(2_000);
       orderIds = [...(await early), ...late];
     } finally {
-      await startBroker();
+      await startBroker(broker.port);
     }
 
     const orders = await settleAll(orderIds);

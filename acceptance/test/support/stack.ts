@@ -3,6 +3,7 @@ import type { Service } from '../../src/env.js';
 import { checkInvariants, formatReport, type InvariantReport } from '../../src/invariants.js';
 import { GATEWAY_URL, Stack, availableServices } from '../../src/stack.js';
 import { Shop } from '../../src/client.js';
+import { startBroker, tcpOpen } from '../../src/broker.js';
 import { eventually } from '@commerce/shared/testing';
 
 /**
@@ -27,10 +28,20 @@ export const STACK_ENV: Record<string, string> = {
   RESERVATION_SWEEP_INTERVAL_MS: '1000',
 };
 
+/** Where the stack's RabbitMQ listens (from its AMQP_URL). */
+export function brokerAddress(stack: Stack): { host: string; port: number } {
+  const url = new URL(stack.env.customer.AMQP_URL as string);
+  return { host: url.hostname, port: Number(url.port || 5672) };
+}
+
 let started: Promise<Acceptance> | undefined;
 
 async function start(): Promise<Acceptance> {
+  // The broker-outage test always starts RabbitMQ again; should a killed run have left it
+  // stopped, the suite would only time out, so bring it back first.
   const stack = new Stack({ env: STACK_ENV });
+  const broker = brokerAddress(stack);
+  if (!(await tcpOpen(broker.host, broker.port))) await startBroker(broker.port);
   const admin = await stack.start().catch(async (error: unknown) => {
     await stack.stop();
     throw error;
