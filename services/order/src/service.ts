@@ -34,6 +34,12 @@ export interface StartOptions {
    * `localKeys(...)` of a key they sign with, so they need no customer service.
    */
   keyResolver?: KeyResolver;
+  /**
+   * The topic exchange the service publishes to and consumes from. Default: the kit's
+   * (`commerce.events`). The tests use one of their own, so the catalog and payment services of
+   * other suites running on the same test vhost neither answer their commands nor send them theirs.
+   */
+  exchange?: string;
 }
 
 /** The composition root: config in, a listening service out. Used by main.ts and by the tests. */
@@ -43,7 +49,7 @@ export async function startOrderService(config: OrderConfig, options: StartOptio
   const orm = await openDatabase(config.DATABASE_URL, logger);
   const orderMetrics = new OrderMetrics(metrics.registry, () => countStuckSagas({ em: orm.em }, config.ORDER_SAGA_STUCK_GRACE_MS));
   const redis = createRedis(config.REDIS_URL, logger);
-  const bus = createBus({ url: config.AMQP_URL, service: 'order', logger, registry: metrics.registry });
+  const bus = createBus({ url: config.AMQP_URL, service: 'order', logger, registry: metrics.registry, ...(options.exchange ? { exchange: options.exchange } : {}) });
   const relay = new OutboxRelay({ databaseUrl: config.DATABASE_URL, bus, logger, registry: metrics.registry });
   await relay.start();
   const ctx: OrderContext = { em: orm.em, saga: sagaSettings(config), metrics: orderMetrics, logger };

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@commerce/shared';
+import { NotFoundError, ValidationError } from '@commerce/shared';
 import { orderStatus, type OrderStatus } from './order-status.js';
 import { paymentStatus, type PaymentStatus } from './payment-status.js';
 
@@ -118,7 +118,10 @@ export class Order {
 
   ship(trackingNumber: string, now = new Date()): OrderChange {
     const tracking = trackingNumber.trim();
-    if (tracking.length === 0 || tracking.length > 100) throw new RangeError('a tracking number is 1..100 characters');
+    // The contract checks the length; a blank one gets past it and is refused here, as a 400.
+    if (tracking.length === 0 || tracking.length > 100) {
+      throw new ValidationError('The tracking number is blank.', [{ path: '/body/trackingNumber', message: 'must contain 1 to 100 non-blank characters' }]);
+    }
     const change = this.move('shipped', 'admin', null, now);
     this.trackingNumber = tracking;
     return change;

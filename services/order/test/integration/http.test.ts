@@ -171,6 +171,8 @@ describe('order endpoints 36-41 (real Postgres, RabbitMQ, Redis)', () => {
   describe('ship and deliver (39, 40)', () => {
     it('when an admin ships and delivers a processing order, then it is shipped with the tracking number, then delivered, each announced', async () => {
       const c = await confirmed(h);
+      const blank = await h.api.post<{ code: string }>(`/api/v1/orders/${c.orderId}/ship`, { trackingNumber: '   ' }, admin());
+      expect([blank.status, blank.body.code]).to.deep.equal([400, 'VALIDATION_FAILED']);
       const shipped = await h.api.post<OrderBody>(`/api/v1/orders/${c.orderId}/ship`, { trackingNumber: '1Z999AA10123456784' }, admin());
       expect(shipped.status).to.equal(200);
       expect(shipped.body).to.include({ status: 'shipped', trackingNumber: '1Z999AA10123456784' });
@@ -192,6 +194,7 @@ describe('order endpoints 36-41 (real Postgres, RabbitMQ, Redis)', () => {
       expect((await h.api.post(`/api/v1/orders/${c.orderId}/ship`, { trackingNumber: 'X' }, as(c))).status).to.equal(403);
       expect((await h.api.post(`/api/v1/orders/${randomUUID()}/ship`, { trackingNumber: 'X' }, admin())).status).to.equal(404);
       expect((await h.api.post(`/api/v1/orders/${c.orderId}/ship`, {}, admin())).status).to.equal(400);
+      expect((await h.api.post(`/api/v1/orders/${c.orderId}/ship`, { trackingNumber: '1Z', carrier: 'UPS' }, admin())).status).to.equal(400);
       expect((await h.api.get(`/api/v1/orders/${c.orderId}`)).status).to.equal(401);
     });
   });

@@ -11,9 +11,11 @@ describe('the saga under duplicates, races and restarts', () => {
   it('when every message of a checkout is delivered twice (same messageId), then each has one effect', async () => {
     const c = aCheckout();
     const say = answers(h, c);
+    const delivered: Envelope[] = [];
     const twice = async (publish: () => Promise<Envelope>) => {
       const envelope = await publish();
       await h.resend(envelope);
+      delivered.push(envelope);
     };
     await twice(() => h.publish('cart.cart.checked-out', c as unknown as Record<string, unknown>));
     await waitForSent(h, c.orderId, 'catalog.reserve-stock');
@@ -28,7 +30,7 @@ describe('the saga under duplicates, races and restarts', () => {
       expect(await sentFor(h, c.orderId, type), type).to.have.length(1);
     }
     expect(await historyOf(h, c.orderId)).to.have.length(4);
-    const { rows } = await h.db.query(`select count(*)::int as n from inbox where type like 'catalog.%' or type like 'payment.%' or type like 'cart.%'`);
+    const { rows } = await h.db.query(`select count(*)::int as n from inbox where message_id = any($1::uuid[])`, [delivered.map((e) => e.messageId)]);
     expect(rows[0]).to.deep.equal({ n: 4 });
   });
 

@@ -6,7 +6,7 @@ import { DEFAULT_EXCHANGE, createBus, createEnvelope, createLogger, type Bus, ty
 import { ApiClient, eventually, purgeQueue, testTokens, waitForConsumer } from '@commerce/shared/testing';
 import { loadOrderConfig, type OrderConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
-import { ORDER_SAGA_QUEUE } from '../../src/messaging/saga-consumer.js';
+import { ORDER_SAGA_QUEUE, ORDER_SAGA_TYPES } from '../../src/messaging/saga-consumer.js';
 import { startOrderService, type RunningService } from '../../src/service.js';
 
 /** What the order service sends: the capture queue is bound to these. */
@@ -76,11 +76,32 @@ export async function migrateTestDatabase(config: OrderConfig) {
   }
 }
 
+/**
+ * The exchange of these tests. The test vhost is shared with every other suite: on the kit's
+ * exchange the catalog and payment services of a suite running at the same time would answer this
+ * service's commands (and this one would take the cart suite's checkouts). On an exchange of their
+ * own, the answers are exactly the ones the tests publish.
+ */
+export const TEST_EXCHANGE = 'commerce.events.order-test';
+
+/** Takes order.saga off the kit's exchange (the migrate step binds it there), so nothing of other suites reaches it. */
+export async function isolateQueue(url: string): Promise<void> {
+  const connection = await amqp.connect(url);
+  try {
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    for (const type of ORDER_SAGA_TYPES) await channel.unbindQueue(ORDER_SAGA_QUEUE, DEFAULT_EXCHANGE, type).catch(() => undefined);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
 let shared: Promise<Harness> | undefined;
 let capture: { connection: amqp.ChannelModel } | undefined;
 
 async function startService(h: Harness) {
-  h.service = await startOrderService(h.config, { port: 0, keyResolver: testKeyResolver });
+  await isolateQueue(h.config.AMQP_URL);
+  h.service = await startOrderService(h.config, { port: 0, keyResolver: testKeyResolver, exchange: TEST_EXCHANGE });
   h.api = new ApiClient(h.service.url);
   await eventually(async () => {
     if ((await h.api.get('/health/ready')).status !== 200) throw new Error('order service not ready');
@@ -100,15 +121,15 @@ function startShared(): Promise<Harness> {
     await purgeQueue(h.config.AMQP_URL, ORDER_SAGA_QUEUE);
     const connection = await amqp.connect(h.config.AMQP_URL);
     const channel = await connection.createChannel();
-    await channel.assertExchange(DEFAULT_EXCHANGE, 'topic', { durable: true });
+    await channel.assertExchange(TEST_EXCHANGE, 'topic', { durable: true });
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-    for (const type of OUTGOING) await channel.bindQueue(queue, DEFAULT_EXCHANGE, type);
+    for (const type of OUTGOING) await channel.bindQueue(queue, TEST_EXCHANGE, type);
     await channel.consume(queue, (msg) => msg && h.captured.push(JSON.parse(msg.content.toString('utf8')) as Envelope), { noAck: true });
     capture = { connection };
     await startService(h);
     h.customerToken = (customerId = randomUUID()) => signToken(customerId, 'customer');
     h.adminToken = () => signToken(randomUUID(), 'admin');
-    h.bus = createBus({ url: h.config.AMQP_URL, service: 'order-test', logger: createLogger('order-test', 'error') });
+    h.bus = createBus({ url: h.config.AMQP_URL, service: 'order-test', logger: createLogger('order-test', 'error'), exchange: TEST_EXCHANGE });
     await h.bus.waitForConnection(15_000);
     h.publish = async (type, data) => {
       const envelope = createEnvelope({ type, data, correlationId: typeof data.orderId === 'string' ? data.orderId : undefined }) as Envelope;

@@ -52,8 +52,8 @@ describe('Order', () => {
     const order = new Order(placed());
     expect(() => order.ship('x')).to.throw(/pending to shipped/);
     order.confirm();
-    expect(() => order.ship('  ')).to.throw(RangeError);
-    expect(() => order.ship('x'.repeat(101))).to.throw(RangeError);
+    expect(() => order.ship('  ')).to.throw().with.property('code', 'VALIDATION_FAILED');
+    expect(() => order.ship('x'.repeat(101))).to.throw().with.property('code', 'VALIDATION_FAILED');
   });
 
   it('on cancel keeps the failure reason, and the history row carries the note given or the code', () => {
