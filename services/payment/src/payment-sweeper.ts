@@ -52,7 +52,8 @@ export class PaymentSweeper {
     const cutoff = new Date(Date.now() - graceMs);
     const em = ctx.em.fork();
     const stuck = await em.find(Payment, { status: 'pending', deadline: { $lt: cutoff } }, { orderBy: { deadline: 'asc' }, limit });
-    const owed = await em.find(Payment, { status: 'completed', orderCancelledAt: { $ne: null }, updatedAt: { $lt: cutoff } }, { orderBy: { updatedAt: 'asc' }, limit });
+    // Both older than the grace: the handler that recorded the cancellation, or completed the charge, is refunding it right now.
+    const owed = await em.find(Payment, { status: 'completed', orderCancelledAt: { $lt: cutoff }, updatedAt: { $lt: cutoff } }, { orderBy: { updatedAt: 'asc' }, limit });
     const inDoubt = await em.find(Payment, { status: 'failed', chargeInDoubt: true, updatedAt: { $lt: cutoff } }, { orderBy: { updatedAt: 'asc' }, limit });
     let done = 0;
     for (const payment of stuck) {

@@ -108,14 +108,14 @@ export class Payment {
   /**
    * Its order was cancelled (or the order service asked for the refund) before or after the
    * charge: records it once, with the reason the refund will carry. Returns false when it was
-   * already recorded (the first reason stands). Changes no status: a pending payment is refunded
-   * when its charge turns out completed (see owesRefund).
+   * already recorded (the first reason stands). Changes no status, and so not updatedAt either
+   * (nothing a reader sees changed): a pending payment is refunded when its charge turns out
+   * completed (see owesRefund).
    */
   markOrderCancelled(refundReason: string, now = new Date()): boolean {
     if (this.orderCancelledAt !== null) return false;
     this.orderCancelReason = refundReasonOf(refundReason);
     this.orderCancelledAt = now;
-    this.updatedAt = now;
     return true;
   }
 

@@ -88,6 +88,7 @@ describe('Payment (domain)', () => {
     expect(payment.markOrderCancelled('  Order cancelled: PAYMENT_TIMEOUT ', t1)).to.equal(true);
     expect(payment).to.include({ orderCancelReason: 'Order cancelled: PAYMENT_TIMEOUT', status: 'pending' });
     expect(payment.orderCancelledAt).to.equal(t1);
+    expect(payment.updatedAt).to.equal(t0);
     expect(payment.markOrderCancelled('later reason', t2)).to.equal(false);
     expect(payment.orderCancelReason).to.equal('Order cancelled: PAYMENT_TIMEOUT');
     expect(payment.owesRefund).to.equal(false);
