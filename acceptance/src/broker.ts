@@ -96,6 +96,32 @@ export async function sendToQueue(amqpUrl: string, queue: string, content: Buffe
   }
 }
 
+/**
+ * Deletes one parked message from a dead-letter queue (what an operator does with garbage, once
+ * understood): takes every waiting message, acks the one with that messageId, and closes the
+ * channel, which puts the others back where they were. Returns whether it was found.
+ */
+export async function discardParked(amqpUrl: string, dlq: string, messageId: string): Promise<boolean> {
+  const model = await amqp.connect(amqpUrl);
+  try {
+    const channel = await model.createChannel();
+    const { messageCount } = await channel.checkQueue(dlq);
+    let found = false;
+    for (let i = 0; i < messageCount && !found; i++) {
+      const message = await channel.get(dlq, { noAck: false });
+      if (message === false) break;
+      if (message.properties.messageId === messageId) {
+        channel.ack(message);
+        found = true;
+      }
+    }
+    await channel.close();
+    return found;
+  } finally {
+    await model.close();
+  }
+}
+
 /** Messages waiting in a queue (e.g. `order.saga.dlq`). */
 export async function queueDepth(amqpUrl: string, queue: string): Promise<number> {
   const model = await amqp.connect(amqpUrl);

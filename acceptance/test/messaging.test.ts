@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { createEnvelope } from '@commerce/shared';
 import { eventually } from '@commerce/shared/testing';
-import { Duplicator, queueDepth, sendToQueue } from '../src/broker.js';
+import { Duplicator, discardParked, queueDepth, sendToQueue } from '../src/broker.js';
 import { ROOT } from '../src/env.js';
 import { type Acceptance, acceptance } from './support/stack.js';
 
@@ -76,6 +76,45 @@ describe('acceptance: delivery guarantees', function () {
     } finally {
       await duplicator.stop();
     }
+  });
+
+  it('10. a message its handler keeps failing on: retried after 1 s, 10 s, 60 s, then parked (retries-exhausted) and counted', async function () {
+    this.timeout(300_000);
+    const orderUrl = a.stack.url('order');
+    const labels = { queue: 'order.saga', type: 'cart.cart.checked-out' };
+    const retriedBefore = await counter(orderUrl, 'messaging_retried_total', labels);
+    const parkedBefore = await counter(orderUrl, 'messaging_dead_lettered_total', { ...labels, reason: 'retries-exhausted' });
+
+    // Valid by its schema (which sets no upper bound on totalCents), but no order database column
+    // holds a total of 30 million dollars: every attempt fails.
+    const shopper = await a.shop.newShopper('retries');
+    const orderId = randomUUID();
+    const product = await a.shop.newProduct(a.adminToken, { stock: 1 });
+    const failing = createEnvelope({
+      type: 'cart.cart.checked-out',
+      correlationId: orderId,
+      data: {
+        orderId,
+        cartId: randomUUID(),
+        customerId: shopper.customerId,
+        items: [{ productId: product.id, name: product.name, unitPriceCents: 100_000_000, quantity: 30 }],
+        totalCents: 3_000_000_000,
+        currency: 'USD',
+        shippingAddress: { line1: '1 Test Street', line2: null, city: 'Testville', postalCode: '12345', country: 'US' },
+        paymentToken: 'tok_visa',
+      },
+    });
+    await sendToQueue(amqpUrl, 'order.saga', Buffer.from(JSON.stringify(failing)), { messageId: failing.messageId, type: failing.type });
+
+    await eventually(async () => expect(await counter(orderUrl, 'messaging_retried_total', labels)).to.equal(retriedBefore + 3), { timeoutMs: 150_000, intervalMs: 1_000 });
+    // The last retry waits 60 s.
+    await eventually(async () => expect(await counter(orderUrl, 'messaging_dead_lettered_total', { ...labels, reason: 'retries-exhausted' })).to.equal(parkedBefore + 1), {
+      timeoutMs: 120_000,
+      intervalMs: 1_000,
+    });
+    expect(await a.shop.order(a.adminToken, orderId)).to.equal(undefined);
+    // Understood and garbage: out of the DLQ, so the replay of the next test does not meet it.
+    expect(await discardParked(amqpUrl, 'order.saga.dlq', failing.messageId)).to.equal(true);
   });
 
   it('10. poison message: parked in order.saga.dlq, counted, the queue keeps flowing, the documented command replays it', async function () {
