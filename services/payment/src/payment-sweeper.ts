@@ -27,7 +27,9 @@ export interface PaymentSweeperOptions {
  *   cancellation was recorded: the refund was cut short; it is done now;
  * - a payment failed with PAYMENT_TIMEOUT while its charge call was in flight (charge in doubt), a
  *   grace after it failed: the provider is asked once more, and a charge that went through after
- *   all is refunded at once (failed → refunded), so no money is kept for the cancelled order.
+ *   all is refunded at once (failed → refunded), so no money is kept for the cancelled order;
+ * - cancellations of orders without payment kept for more than a day (order_cancellations): past
+ *   every deadline, no authorize command can charge them any more.
  * Every step is idempotent (provider keys, row locks, final outcomes stand), so a replica's sweep
  * racing a redelivered command or another replica changes nothing twice.
  */
@@ -87,6 +89,9 @@ export class PaymentSweeper {
         ctx.logger.error('charge in doubt could not be settled; next pass', { orderId: payment.orderId, error });
       }
     }
+    // A kept cancellation matters only until its authorize command's deadline (seconds, at most
+    // minutes, after it): a day later no command can still charge, so the row is dropped.
+    await em.execute(`delete from order_cancellations where at < now() - interval '24 hours'`);
     return done;
   }
 }

@@ -3,6 +3,7 @@ import { Payment } from '../domain/payment.js';
 import { announceOutcome } from '../messaging/payment-events.js';
 import type { PaymentContext } from './context.js';
 import { recordChange } from './history.js';
+import { lockOrder } from './payment-store.js';
 import { ProviderNoAnswerError, callProvider } from './provider-calls.js';
 import { refundCompletedPayment } from './refund.js';
 import { ABANDONED, TIMED_OUT, lookUpCharge, outcomeOf, settlePayment, type Outcome } from './settle.js';
@@ -53,15 +54,29 @@ export async function authorizePayment(ctx: PaymentContext, command: AuthorizeCo
   return settlePayment(ctx, payment.id, outcome);
 }
 
+/**
+ * The payment row, created on first sight. An order cancelled before this (order_cancellations)
+ * hands its cancellation over to the new payment, so the charge, if it completes, is refunded at
+ * once. (Not charging at all would need a failure reason the saga does not have; the order
+ * service ignores the outcome of a cancelled order's payment either way.)
+ */
 async function firstSight(em: EntityManager, command: AuthorizeCommand): Promise<{ payment: Payment; inserted: boolean }> {
   return em.transactional(async (tx) => {
+    await lockOrder(tx, command.orderId);
     const fresh = new Payment({ ...command, deadline: new Date(command.deadline) });
     const inserted = (await tx.execute(
       `insert into payments (id, order_id, customer_id, amount_cents, currency, status, deadline, created_at, updated_at)
        values (?, ?, ?, ?, ?, 'pending', ?, ?, ?) on conflict (order_id) do nothing returning id`,
       [fresh.id, fresh.orderId, fresh.customerId, fresh.amountCents, fresh.currency, fresh.deadline, fresh.createdAt, fresh.updatedAt],
     )) as unknown[];
-    if (inserted.length > 0) await recordChange(tx, fresh.id, fresh.created());
+    if (inserted.length > 0) {
+      await recordChange(tx, fresh.id, fresh.created());
+      await tx.execute(
+        `with taken as (delete from order_cancellations where order_id = ? returning reason, at)
+         update payments set order_cancelled_at = taken.at, order_cancel_reason = taken.reason from taken where payments.id = ?`,
+        [fresh.orderId, fresh.id],
+      );
+    }
     return { payment: await tx.findOneOrFail(Payment, { orderId: command.orderId }), inserted: inserted.length > 0 };
   });
 }

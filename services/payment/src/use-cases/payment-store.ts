@@ -14,6 +14,15 @@ export function lockPaymentOfOrder(tx: EntityManager, orderId: string): Promise<
   return tx.findOne(Payment, { orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
 }
 
+/**
+ * Serializes, per order, the payment's creation and the recording of the order's cancellation
+ * (transaction-scoped advisory lock): otherwise each could miss the other's uncommitted row, and
+ * a cancellation that arrived first would be lost.
+ */
+export async function lockOrder(tx: EntityManager, orderId: string): Promise<void> {
+  await tx.execute(`select pg_advisory_xact_lock(hashtext('payment-order:' || ?))`, [orderId]);
+}
+
 /** The payment the reader may see: the owner's, or any for an admin. Another customer's answers 404, never 403. */
 export async function visiblePayment(em: EntityManager, paymentId: string, reader: { customerId: string; admin: boolean }): Promise<Payment> {
   const payment = await em.findOne(Payment, { id: paymentId });

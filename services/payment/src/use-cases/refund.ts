@@ -1,10 +1,10 @@
 import { ConflictError, ValidationError, withIdempotency, type EntityManager, type StoredResponse } from '@commerce/shared';
-import { Payment, orderCancelledReason, paymentNotFound } from '../domain/payment.js';
+import { Payment, orderCancelledReason, paymentNotFound, refundReasonOf } from '../domain/payment.js';
 import { presentPayment } from '../http/presenters.js';
 import { announceOutcome } from '../messaging/payment-events.js';
 import type { PaymentContext } from './context.js';
 import { recordChange } from './history.js';
-import { lockPayment, lockPaymentOfOrder } from './payment-store.js';
+import { lockOrder, lockPayment, lockPaymentOfOrder } from './payment-store.js';
 import { callProvider } from './provider-calls.js';
 
 /**
@@ -56,12 +56,17 @@ export async function refundCompletedPayment(ctx: PaymentContext, paymentId: str
  * wish is first recorded on the payment (order_cancelled_at, with the refund's reason), in its own
  * transaction: a payment still pending is then refunded the moment its charge completes, and a
  * completed one whose refund is cut short by a crash is refunded by the sweeper. Then a completed
- * payment is refunded at once. Returns the payment as it ended, null when the order has none.
+ * payment is refunded at once. An order without payment yet keeps the wish in order_cancellations
+ * for the payment to take over when its authorize command arrives. Returns the payment as it
+ * ended, null when the order has none.
  */
 export async function refundWhenOrderCancelled(ctx: PaymentContext, orderId: string, reason: string): Promise<{ payment: Payment; refunded: boolean } | null> {
   const noted = await ctx.em.fork().transactional(async (tx) => {
+    await lockOrder(tx, orderId);
     const payment = await lockPaymentOfOrder(tx, orderId);
-    if (payment && (payment.status === 'pending' || payment.status === 'completed')) payment.markOrderCancelled(reason);
+    // No payment yet: kept until the authorize command creates it (authorize.ts takes it over).
+    if (!payment) await tx.execute('insert into order_cancellations (order_id, reason, at) values (?, ?, ?) on conflict do nothing', [orderId, refundReasonOf(reason), new Date()]);
+    else if (payment.status === 'pending' || payment.status === 'completed') payment.markOrderCancelled(reason);
     return payment;
   });
   if (!noted) return null;

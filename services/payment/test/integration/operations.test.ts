@@ -51,7 +51,7 @@ describe('payment migrations, migrate step and provider choice', () => {
       expect(await tables()).to.deep.equal(['mikro_orm_migrations']);
       const applied = await migrator.up();
       expect(applied.map((m) => m.name)).to.deep.equal(migrations.map((m) => m.name));
-      expect(await tables()).to.include.members(['payments', 'payment_history', 'outbox', 'inbox', 'idempotency_keys']);
+      expect(await tables()).to.include.members(['payments', 'payment_history', 'order_cancellations', 'outbox', 'inbox', 'idempotency_keys']);
     } finally {
       await orm.close();
     }

@@ -111,6 +111,46 @@ describe('refunds by message: payment.refund-payment and order.order.cancelled o
     });
   });
 
+  describe('an order cancelled before its payment exists', () => {
+    const tombstones = async (orderId: string) => (await h.db.query('select reason from order_cancellations where order_id = $1', [orderId])).rows;
+
+    it('when the authorize command arrives after the cancellation (deadline ahead), then the payment inherits it: the charge completes and is refunded at once', async () => {
+      const cmd = authorizeCommand('tok_visa');
+      await h.send('order.order.cancelled', { orderId: cmd.orderId, customerId: cmd.customerId, reason: 'CUSTOMER_CANCELLED' });
+      await eventually(async () => expect(await tombstones(cmd.orderId)).to.deep.equal([{ reason: 'Order cancelled: CUSTOMER_CANCELLED' }]));
+      await h.send('payment.authorize-payment', cmd);
+      const [event] = await refundedEvents(cmd.orderId);
+      expect(event!.data.reason).to.equal('Order cancelled: CUSTOMER_CANCELLED');
+      const [row] = await paymentOf(h, cmd.orderId);
+      expect((await historyOf(h, row!.id)).map((r) => r.to_status)).to.deep.equal(['pending', 'completed', 'refunded']);
+      expect([h.sandbox.chargesFor(cmd.orderId), h.sandbox.refundsFor(`refund:${row!.id}`)]).to.deep.equal([1, 1]);
+      expect(await tombstones(cmd.orderId)).to.deep.equal([]);
+    });
+
+    it('when the cancellation and the authorize command race, then either way the charge, if made, is refunded', async () => {
+      const cmd = authorizeCommand('tok_visa');
+      await Promise.all([
+        h.send('payment.authorize-payment', cmd),
+        h.send('order.order.cancelled', { orderId: cmd.orderId, customerId: cmd.customerId, reason: 'ADMIN_CANCELLED' }),
+      ]);
+      await refundedEvents(cmd.orderId);
+      const [row] = await paymentOf(h, cmd.orderId);
+      expect(row!.status).to.equal('refunded');
+      expect(await tombstones(cmd.orderId)).to.deep.equal([]);
+    });
+
+    it('when its deadline has passed by the time the command arrives, then nothing is charged and nothing refunded', async () => {
+      const cmd = authorizeCommand('tok_visa', { deadline: inSeconds(-1) });
+      await h.send('order.order.cancelled', { orderId: cmd.orderId, customerId: cmd.customerId, reason: 'PAYMENT_TIMEOUT' });
+      await eventually(async () => expect(await tombstones(cmd.orderId)).to.have.length(1));
+      await h.send('payment.authorize-payment', cmd);
+      await eventually(async () => expect((await paymentOf(h, cmd.orderId))[0]?.status).to.equal('failed'));
+      await settle();
+      expect(h.sandbox.chargesFor(cmd.orderId)).to.equal(0);
+      expect(await eventsOf(h, cmd.orderId, 'payment.payment.refunded')).to.deep.equal([]);
+    });
+  });
+
   describe('a repeated authorize command', () => {
     it('when the payment was refunded since, then refunded is announced again (not completed), and nothing is charged', async () => {
       const p = await settledPayment(h);

@@ -109,6 +109,15 @@ describe('stuck payments: the sweeper and a redelivered command after a crash', 
     expect(await eventsOf(h, p.orderId, 'payment.payment.completed')).to.have.length(1);
   });
 
+  it('when a kept cancellation of an order without payment is older than a day, then the sweeper drops it (a fresh one stays)', async () => {
+    const [old, fresh] = [randomUUID(), randomUUID()];
+    await h.db.query(`insert into order_cancellations (order_id, reason, at) values ($1, 'Order cancelled: OUT_OF_STOCK', now() - interval '25 hours'), ($2, 'Order cancelled: OUT_OF_STOCK', now())`, [old, fresh]);
+    await eventually(async () => {
+      const { rows } = await h.db.query<{ order_id: string }>('select order_id from order_cancellations where order_id = any($1)', [[old, fresh]]);
+      expect(rows.map((r) => r.order_id)).to.deep.equal([fresh]);
+    }, { timeoutMs: 5_000 });
+  });
+
   describe('a charge abandoned at the deadline (charge in doubt)', () => {
     const doubtOf = async (orderId: string) =>
       (await h.db.query<{ charge_in_doubt: boolean; failure_reason: string | null }>('select charge_in_doubt, failure_reason from payments where order_id = $1', [orderId])).rows[0];

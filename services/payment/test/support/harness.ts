@@ -26,7 +26,7 @@ export interface Harness {
 }
 
 /** Every table, truncated after each test. */
-export const TABLES = 'payments, payment_history, idempotency_keys, outbox, inbox';
+export const TABLES = 'payments, payment_history, order_cancellations, idempotency_keys, outbox, inbox';
 
 /** Tokens of the test's own key (the payment service only verifies tokens; see the kit's testTokens). */
 const tokens = testTokens('payment-test-key');
