@@ -83,7 +83,7 @@ export async function refundPaymentOfOrder(ctx: PaymentContext, command: { order
   // The schema admits a reason of spaces; the history needs words.
   const outcome = await refundWhenOrderCancelled(ctx, command.orderId, command.reason.trim() || 'Refund asked for by the order service');
   if (!outcome) {
-    ctx.logger.warn('refund asked for an order without payment: nothing to refund', { orderId: command.orderId });
+    ctx.logger.warn('refund asked for an order without payment yet: kept for its payment', { orderId: command.orderId });
     return null;
   }
   const { payment, refunded } = outcome;
