@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
-import { DEFAULT_EXCHANGE, createBus, createEnvelope, createLogger, type Bus, type Envelope } from '@commerce/shared';
+import { BrokerUnavailableError, DEFAULT_EXCHANGE, createBus, createEnvelope, createLogger, type Bus, type Envelope } from '@commerce/shared';
 import { ApiClient, eventually, purgeQueue, testTokens, waitForConsumer } from '@commerce/shared/testing';
 import { loadOrderConfig, type OrderConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
@@ -97,7 +97,31 @@ export async function isolateQueue(url: string): Promise<void> {
 }
 
 let shared: Promise<Harness> | undefined;
-let capture: { connection: amqp.ChannelModel } | undefined;
+let capture: { connection: amqp.ChannelModel | undefined; closed: boolean } | undefined;
+
+/** The capture queue: durable, so what the service publishes while the broker restarts is still captured afterwards. */
+const CAPTURE_QUEUE = 'order-test.capture';
+
+/** Consumes the capture queue into `into`, and again after the broker dropped the connection. */
+async function startCapture(url: string, into: Envelope[], first = true): Promise<void> {
+  capture ??= { connection: undefined, closed: false };
+  const connection = await amqp.connect(url);
+  capture.connection = connection;
+  const channel = await connection.createChannel();
+  await channel.assertExchange(TEST_EXCHANGE, 'topic', { durable: true });
+  await channel.assertQueue(CAPTURE_QUEUE, { durable: true });
+  if (first) await channel.purgeQueue(CAPTURE_QUEUE);
+  for (const type of OUTGOING) await channel.bindQueue(CAPTURE_QUEUE, TEST_EXCHANGE, type);
+  await channel.consume(CAPTURE_QUEUE, (msg) => msg && into.push(JSON.parse(msg.content.toString('utf8')) as Envelope), { noAck: true });
+  connection.on('error', () => undefined);
+  connection.on('close', () => {
+    const retry = () => {
+      if (capture?.closed) return;
+      startCapture(url, into, false).catch(() => setTimeout(retry, 500));
+    };
+    retry();
+  });
+}
 
 async function startService(h: Harness) {
   await isolateQueue(h.config.AMQP_URL);
@@ -119,24 +143,30 @@ function startShared(): Promise<Harness> {
     await wipe(h.db);
     // Messages other suites left on the shared test vhost would be handled in the middle of a test.
     await purgeQueue(h.config.AMQP_URL, ORDER_SAGA_QUEUE);
-    const connection = await amqp.connect(h.config.AMQP_URL);
-    const channel = await connection.createChannel();
-    await channel.assertExchange(TEST_EXCHANGE, 'topic', { durable: true });
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-    for (const type of OUTGOING) await channel.bindQueue(queue, TEST_EXCHANGE, type);
-    await channel.consume(queue, (msg) => msg && h.captured.push(JSON.parse(msg.content.toString('utf8')) as Envelope), { noAck: true });
-    capture = { connection };
+    await startCapture(h.config.AMQP_URL, h.captured);
     await startService(h);
     h.customerToken = (customerId = randomUUID()) => signToken(customerId, 'customer');
     h.adminToken = () => signToken(randomUUID(), 'admin');
     h.bus = createBus({ url: h.config.AMQP_URL, service: 'order-test', logger: createLogger('order-test', 'error'), exchange: TEST_EXCHANGE });
     await h.bus.waitForConnection(15_000);
+    // The broker is shared with the acceptance suite, whose outage test stops it for a while:
+    // a publish waits for the connection to come back rather than failing the test.
+    const publish = async (envelope: Envelope) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await h.bus.publish(envelope);
+        } catch (error) {
+          if (!(error instanceof BrokerUnavailableError) || attempt >= 3) throw error;
+          await h.bus.waitForConnection(30_000);
+        }
+      }
+    };
     h.publish = async (type, data) => {
       const envelope = createEnvelope({ type, data, correlationId: typeof data.orderId === 'string' ? data.orderId : undefined }) as Envelope;
-      await h.bus.publish(envelope);
+      await publish(envelope);
       return envelope;
     };
-    h.resend = (envelope) => h.bus.publish(envelope);
+    h.resend = publish;
     h.stop = () => h.service.close();
     h.start = () => startService(h);
     h.restart = async (between) => {
@@ -154,7 +184,8 @@ after(async () => {
   await h.bus?.close();
   await h.service?.close();
   await h.db?.end();
-  await capture?.connection.close().catch(() => undefined);
+  if (capture) capture.closed = true;
+  await capture?.connection?.close().catch(() => undefined);
 });
 
 /**
