@@ -27,12 +27,19 @@ function behaviourOf(token: string): Behaviour | null {
   return BEHAVIOURS.find((b) => b === name) ?? null;
 }
 
+/** `tok_slow_<ms>` answers after that many milliseconds instead of `slowMs` (a test can outlast any deadline). */
+function slowMsOf(token: string, fallback: number): number {
+  const suffix = /^tok_slow_(\d{1,6})$/.exec(token)?.[1];
+  return suffix === undefined ? fallback : Number(suffix);
+}
+
 const reference = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 
 /**
  * The built-in provider (API.md "Payment service"): `tok_visa` succeeds, `tok_chargeDeclined` is
  * declined, `tok_insufficientFunds` is declined for funds, `tok_timeout` never answers (only the
- * AbortSignal ends the call, and a lookup finds no such charge), `tok_slow` answers after `slowMs`. Any other token is declined, as a
+ * AbortSignal ends the call, and a lookup finds no such charge), `tok_slow` answers after `slowMs`
+ * (`tok_slow_<ms>` after that many milliseconds). Any other token is declined, as a
  * real provider declines a token it does not know.
  *
  * Like a real provider it remembers idempotency keys: a call with a key it has answered returns
@@ -138,7 +145,7 @@ export class SandboxProvider implements PaymentProvider {
   private async decide(request: ChargeRequest): Promise<ChargeResult> {
     const behaviour = behaviourOf(request.token);
     if (behaviour === 'timeout') return new Promise<never>(() => undefined);
-    await sleep(behaviour === 'slow' ? this.slowMs : this.latencyMs, new AbortController().signal);
+    await sleep(behaviour === 'slow' ? slowMsOf(request.token, this.slowMs) : this.latencyMs, new AbortController().signal);
     if (behaviour === 'visa' || behaviour === 'slow') {
       this.chargeCount += 1;
       this.entry(request.idempotencyKey).moved += 1;

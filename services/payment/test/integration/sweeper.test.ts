@@ -123,11 +123,15 @@ describe('stuck payments: the sweeper and a redelivered command after a crash', 
       (await h.db.query<{ charge_in_doubt: boolean; failure_reason: string | null }>('select charge_in_doubt, failure_reason from payments where order_id = $1', [orderId])).rows[0];
 
     it('when the provider charges after the payment failed with PAYMENT_TIMEOUT, then the sweeper finds the charge and refunds it: failed → refunded, announced, money back once', async () => {
-      // tok_slow answers after 300 ms in the tests; the deadline cuts the call at about 100 ms.
-      const cmd = authorizeCommand('tok_slow', { deadline: new Date(Date.now() + 100).toISOString() });
+      // The charge takes 3 s; the deadline cuts the call after about 1.5 s (room for a slow delivery under load).
+      const cmd = authorizeCommand('tok_slow_3000', { deadline: new Date(Date.now() + 1_500).toISOString() });
       await h.send('payment.authorize-payment', cmd);
+      await eventually(async () => {
+        if ((await paymentOf(h, cmd.orderId))[0]?.status !== 'pending') throw new Error('command not seen yet');
+      });
       const failed = await settledRow(cmd.orderId);
       expect(failed).to.include({ status: 'failed', failure_reason: 'PAYMENT_TIMEOUT' });
+      expect(await doubtOf(cmd.orderId)).to.deep.equal({ charge_in_doubt: true, failure_reason: 'PAYMENT_TIMEOUT' });
       const refunded = await eventually(async () => {
         const events = await eventsOf(h, cmd.orderId, 'payment.payment.refunded');
         if (events.length === 0) throw new Error('not refunded yet');

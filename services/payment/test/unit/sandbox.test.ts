@@ -138,4 +138,11 @@ describe('SandboxProvider', () => {
     expect([sandbox.chargesFor('order-b'), sandbox.callsFor('order-b')]).to.deep.equal([1, 2]);
     expect([sandbox.refundsFor('refund:a'), sandbox.refundsFor('refund:b'), sandbox.callsFor('nothing')]).to.deep.equal([1, 0, 0]);
   });
+
+  it('when the token is tok_slow_<ms>, then it answers after that many milliseconds instead of slowMs', async () => {
+    const sandbox = new SandboxProvider({ slowMs: 5_000 });
+    const started = Date.now();
+    expect((await sandbox.charge(charge('tok_slow_120'), never())).outcome).to.equal('succeeded');
+    expect(Date.now() - started).to.be.within(110, 2_000);
+  });
 });
