@@ -10,6 +10,8 @@ export interface SweeperOptions {
   intervalMs: number;
   /** Sagas looked at per query; a pass repeats until none is due. */
   batchSize?: number;
+  /** How often published authorize commands lose their token (scrubPublishedTokens). Default 10 s. */
+  scrubIntervalMs?: number;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface SweeperOptions {
  */
 export class SagaSweeper {
   private job: PeriodicJob | undefined;
+  private scrub: PeriodicJob | undefined;
 
   constructor(
     private readonly ctx: OrderContext,
@@ -33,11 +36,13 @@ export class SagaSweeper {
   ) {}
 
   start(): void {
-    this.job = startPeriodic({ name: 'saga sweep', intervalMs: this.options.intervalMs, logger: this.ctx.logger, task: () => this.sweepOnce() });
+    const { logger } = this.ctx;
+    this.job = startPeriodic({ name: 'saga sweep', intervalMs: this.options.intervalMs, logger, task: () => this.sweepOnce() });
+    this.scrub = startPeriodic({ name: 'payment token scrub', intervalMs: this.options.scrubIntervalMs ?? 10_000, logger, task: () => scrubPublishedTokens(this.ctx) });
   }
 
   async stop(): Promise<void> {
-    await this.job?.stop();
+    await Promise.all([this.job?.stop(), this.scrub?.stop()]);
   }
 
   /** One pass; returns how many sagas it moved. */
@@ -77,4 +82,25 @@ export class SagaSweeper {
 /** The sagas_stuck gauge: working sagas whose deadline passed more than `graceMs` ago. */
 export async function countStuckSagas(ctx: Pick<OrderContext, 'em'>, graceMs: number): Promise<number> {
   return ctx.em.fork().count(Saga, { stepDeadline: { $lt: new Date(Date.now() - graceMs) } });
+}
+
+/** What a published authorize command's token becomes: still a well-formed token, which no provider knows. */
+export const SCRUBBED_TOKEN = 'tok_scrubbed';
+
+/**
+ * The authorize command is the one message that must carry the payment token, so its outbox row
+ * holds it until published; the relay then keeps published rows for days (for inspection). Once
+ * the broker has it, the row's copy has no use: it is overwritten, so the order database keeps
+ * no token beyond the saga row's (cleared when the command is written) and the moments before
+ * publishing. Looks at rows published in the last day (the relay's published_at index), so a
+ * pass stays cheap; returns how many rows it scrubbed.
+ */
+export async function scrubPublishedTokens(ctx: Pick<OrderContext, 'em'>): Promise<number> {
+  const rows = await ctx.em.fork().execute<unknown[]>(
+    `update outbox set payload = jsonb_set(payload, '{data,paymentToken}', to_jsonb(?::text))
+      where published_at > now() - interval '1 day' and type = 'payment.authorize-payment'
+        and payload->'data'->>'paymentToken' <> ? returning id`,
+    [SCRUBBED_TOKEN, SCRUBBED_TOKEN],
+  );
+  return rows.length;
 }

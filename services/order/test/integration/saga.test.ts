@@ -1,9 +1,17 @@
 import { expect } from 'chai';
+import { createLogger } from '@commerce/shared';
 import { eventually } from '@commerce/shared/testing';
+import { openDatabase } from '../../src/database.js';
+import { SCRUBBED_TOKEN, scrubPublishedTokens } from '../../src/saga-sweeper.js';
 import { answers, capturedFor, checkout, historyOf, orderRow, sentFor, useOrderService, waitForOrder, waitForSent } from '../support/harness.js';
 
 describe('the checkout saga on the real bus', () => {
   const h = useOrderService();
+  let orm: Awaited<ReturnType<typeof openDatabase>>;
+  before(async () => {
+    orm = await openDatabase(h.config.DATABASE_URL, createLogger('order-test', 'error'));
+  });
+  after(() => orm.close());
 
   it('when a cart is checked out, then the order is pending with the snapshot, the token is only in the saga row, and reserve-stock goes out', async () => {
     const c = await checkout(h);
@@ -21,8 +29,20 @@ describe('the checkout saga on the real bus', () => {
     const say = answers(h, c);
     await say.reserved();
     const [authorize] = await waitForSent(h, c.orderId, 'payment.authorize-payment');
-    expect(authorize!.data).to.include({ orderId: c.orderId, customerId: c.customerId, amountCents: c.totalCents, currency: 'USD', paymentToken: 'tok_visa' });
+    expect(authorize!.data).to.include({ orderId: c.orderId, customerId: c.customerId, amountCents: c.totalCents, currency: 'USD' });
     expect((await orderRow(h, c.orderId))!.payment_token).to.equal(null);
+    // The broker got the token; the outbox's copy is scrubbed once published.
+    const [published] = await eventually(() => {
+      const got = capturedFor(h, c.orderId, 'payment.authorize-payment');
+      if (got.length === 0) throw new Error('authorize not on the broker yet');
+      return got;
+    });
+    expect(published!.data).to.include({ paymentToken: 'tok_visa' });
+    await eventually(async () => {
+      await scrubPublishedTokens({ em: orm.em });
+      const [row] = await sentFor(h, c.orderId, 'payment.authorize-payment');
+      expect(row!.data).to.include({ paymentToken: SCRUBBED_TOKEN });
+    });
     await say.completed();
     await waitForSent(h, c.orderId, 'catalog.commit-stock');
     await waitForOrder(h, c.orderId, { payment_status: 'completed', state: 'committing_stock', status: 'pending' });
