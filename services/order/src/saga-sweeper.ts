@@ -1,5 +1,4 @@
 import { startPeriodic, type PeriodicJob } from '@commerce/shared';
-import { isWorking } from './domain/saga.js';
 import { Saga } from './domain/saga-instance.js';
 import type { OrderContext } from './use-cases/context.js';
 import { lockOrder } from './use-cases/order-store.js';
@@ -71,7 +70,7 @@ export class SagaSweeper {
       if (!order) return;
       const saga = await tx.findOne(Saga, { orderId }, { refresh: true });
       // Re-checked under the lock: an answer may have moved it since the query.
-      if (!saga || !isWorking(saga.state) || !saga.stepDeadline || saga.stepDeadline > now) return;
+      if (!saga || saga.isFinal || !saga.stepDeadline || saga.stepDeadline > now) return;
       step = await advanceSaga(tx, this.ctx, order, { type: 'deadline' }, now);
     });
     step?.count();
