@@ -3,7 +3,7 @@ import pg from 'pg';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { BrokerUnavailableError, DEFAULT_EXCHANGE, createBus, createEnvelope, createLogger, type Bus, type Envelope } from '@commerce/shared';
-import { ApiClient, eventually, purgeQueue, testTokens, waitForConsumer } from '@commerce/shared/testing';
+import { ApiClient, eventually, purgeQueue, testTokens, truncateTables, waitForConsumer } from '@commerce/shared/testing';
 import { loadOrderConfig, type OrderConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
 import { ORDER_SAGA_QUEUE, ORDER_SAGA_TYPES } from '../../src/messaging/saga-consumer.js';
@@ -219,18 +219,8 @@ export function useOrderService(): Harness {
   return h;
 }
 
-const DEADLOCK = '40P01';
-
 export async function wipe(db: pg.Pool) {
-  // A message the consumer is still applying when a test ends can deadlock with the truncate: retry.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db.query(`truncate ${TABLES} cascade`);
-      break;
-    } catch (error) {
-      if ((error as { code?: string }).code !== DEADLOCK || attempt >= 5) throw error;
-    }
-  }
+  await truncateTables(db, TABLES);
   const redis = new Redis(testConfig().REDIS_URL);
   try {
     const keys = await redis.keys('rl:order:*');
