@@ -25,6 +25,12 @@ export interface ServiceStartOptions {
    * a resolver of a key they sign with, so they need no customer service.
    */
   keyResolver?: KeyResolver;
+  /**
+   * The topic exchange the service publishes to and consumes from. Default: the kit's
+   * (`commerce.events`). A test may take one of its own, so that other suites' services on the
+   * shared test vhost neither answer its commands nor send it theirs.
+   */
+  exchange?: string;
 }
 
 /** What every service reads to start (see commonConfig). */
@@ -82,7 +88,7 @@ export async function startService<C extends ServiceConfig>(definition: ServiceD
     opened.unshift(() => orm.close());
     const redis = createRedis(config.REDIS_URL, logger);
     opened.unshift(() => closeRedis(redis));
-    const bus = createBus({ url: config.AMQP_URL, service: name, logger, registry: metrics.registry });
+    const bus = createBus({ url: config.AMQP_URL, service: name, logger, registry: metrics.registry, ...(options.exchange ? { exchange: options.exchange } : {}) });
     opened.unshift(() => bus.close());
     const relay = new OutboxRelay({ databaseUrl: config.DATABASE_URL, bus, logger, registry: metrics.registry });
     await relay.start();
