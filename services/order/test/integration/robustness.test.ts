@@ -1,6 +1,9 @@
 import { expect } from 'chai';
-import type { Envelope } from '@commerce/shared';
+import { createLogger, createMetrics, type Envelope } from '@commerce/shared';
 import { eventually } from '@commerce/shared/testing';
+import { openDatabase } from '../../src/database.js';
+import { OrderMetrics } from '../../src/metrics.js';
+import { countStuckSagas } from '../../src/saga-sweeper.js';
 import { aCheckout, answers, checkout, historyOf, orderRow, sentFor, useOrderService, waitForOrder, waitForSent } from '../support/harness.js';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 600));
@@ -129,16 +132,11 @@ describe('the saga under duplicates, races and restarts', () => {
     // The sweeper is stopped with the service; the row is aged by hand so the gauge sees it stuck.
     await h.service.close();
     await h.db.query(`update sagas set step_deadline = now() - interval '10 seconds' where order_id = $1`, [c.orderId]);
-    const { OrderMetrics } = await import('../../src/metrics.js');
-    const { countStuckSagas } = await import('../../src/saga-sweeper.js');
-    const { openDatabase } = await import('../../src/database.js');
-    const { createLogger } = await import('@commerce/shared');
-    const { Registry } = await import('prom-client');
     const orm = await openDatabase(h.config.DATABASE_URL, createLogger('order-test', 'error'));
     try {
-      const registry = new Registry();
+      const { registry } = createMetrics('order');
       new OrderMetrics(registry, () => countStuckSagas({ em: orm.em }, h.config.ORDER_SAGA_STUCK_GRACE_MS));
-      expect(await registry.metrics()).to.match(/^sagas_stuck 1$/m);
+      expect(await registry.metrics()).to.match(/^sagas_stuck\{service="order"\} 1$/m);
     } finally {
       await orm.close();
     }
