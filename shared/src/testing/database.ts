@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { Redis } from 'ioredis';
 
 const DEADLOCK = '40P01';
 
@@ -14,5 +15,18 @@ export async function truncateTables(db: pg.Pool, tables: string, attempts = 5):
     } catch (error) {
       if ((error as { code?: string }).code !== DEADLOCK || attempt >= attempts) throw error;
     }
+  }
+}
+
+/** Deletes the test Redis keys matching each pattern (rate-limit counters `rl:<svc>:*`, caches). */
+export async function deleteRedisKeys(redisUrl: string, ...patterns: string[]): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    for (const pattern of patterns) {
+      const keys = await redis.keys(pattern);
+      if (keys.length) await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
   }
 }

@@ -36,4 +36,4 @@ export { runNode, runNodeAsync } from './run-node.js';
 export { describeTransitions } from './state-machine.js';
 export { testTokens, type TestTokens } from './tokens.js';
 export { purgeQueue, waitForConsumer } from './broker.js';
-export { truncateTables } from './database.js';
+export { deleteRedisKeys, truncateTables } from './database.js';

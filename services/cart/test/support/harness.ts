@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { createBus, createEnvelope, createLogger, type Bus, type Envelope } from '@commerce/shared';
-import { ApiClient, eventually, purgeQueue, testTokens, truncateTables, waitForConsumer } from '@commerce/shared/testing';
+import { ApiClient, deleteRedisKeys, eventually, purgeQueue, testTokens, truncateTables, waitForConsumer } from '@commerce/shared/testing';
 import { loadCartConfig, type CartConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
 import { startCartService, type RunningService } from '../../src/service.js';
@@ -87,12 +86,5 @@ export function useCartService(env: Record<string, string> = {}): Harness {
 
 export async function wipe(db: pg.Pool) {
   await truncateTables(db, TABLES);
-  // Rate-limit counters of this service in the test Redis.
-  const redis = new Redis(testConfig().REDIS_URL);
-  try {
-    const keys = await redis.keys('rl:cart:*');
-    if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
+  await deleteRedisKeys(testConfig().REDIS_URL, 'rl:cart:*');
 }

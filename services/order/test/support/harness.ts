@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import { BrokerUnavailableError, DEFAULT_EXCHANGE, createBus, createEnvelope, createLogger, type Bus, type Envelope } from '@commerce/shared';
-import { ApiClient, eventually, purgeQueue, testTokens, truncateTables, waitForConsumer } from '@commerce/shared/testing';
+import { ApiClient, deleteRedisKeys, eventually, purgeQueue, testTokens, truncateTables, waitForConsumer } from '@commerce/shared/testing';
 import { loadOrderConfig, type OrderConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
 import { ORDER_SAGA_QUEUE, ORDER_SAGA_TYPES } from '../../src/messaging/saga-consumer.js';
@@ -221,13 +220,7 @@ export function useOrderService(): Harness {
 
 export async function wipe(db: pg.Pool) {
   await truncateTables(db, TABLES);
-  const redis = new Redis(testConfig().REDIS_URL);
-  try {
-    const keys = await redis.keys('rl:order:*');
-    if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
+  await deleteRedisKeys(testConfig().REDIS_URL, 'rl:order:*');
 }
 
 // ---- the checkout as the cart sends it, and the answers as the catalog and payment send them ----

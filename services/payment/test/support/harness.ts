@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { createBus, createEnvelope, createLogger, type Bus, type Envelope } from '@commerce/shared';
-import { ApiClient, eventually, purgeQueue, testTokens, truncateTables, waitForConsumer } from '@commerce/shared/testing';
+import { ApiClient, deleteRedisKeys, eventually, purgeQueue, testTokens, truncateTables, waitForConsumer } from '@commerce/shared/testing';
 import { loadPaymentConfig, type PaymentConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database.js';
 import { SandboxProvider } from '../../src/provider/sandbox.js';
@@ -114,14 +113,7 @@ export function usePaymentService(): Harness {
 export async function wipe(db: pg.Pool) {
   // Retried on deadlock: the sweeper or a message from another suite may hold a row meanwhile.
   await truncateTables(db, TABLES);
-  // Rate-limit counters of this service in the test Redis.
-  const redis = new Redis(testConfig().REDIS_URL);
-  try {
-    const keys = await redis.keys('rl:payment:*');
-    if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
+  await deleteRedisKeys(testConfig().REDIS_URL, 'rl:payment:*');
 }
 
 /** The answer events of an order in the outbox, oldest first. */
