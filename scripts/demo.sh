@@ -13,7 +13,6 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DEMO_ADMIN_FILE="$RUN_DIR/demo-admin.env"
-DEMO_ADMIN_EMAIL=demo-admin@commerce.local
 
 demo_admin() {
   local cli="services/customer/dist/src/cli/create-admin.js" pw out
@@ -23,11 +22,15 @@ demo_admin() {
     return 0
   fi
   if [ -f "$DEMO_ADMIN_FILE" ]; then
+    DEMO_ADMIN_EMAIL="$(grep -E '^DEMO_ADMIN_EMAIL=' "$DEMO_ADMIN_FILE" | cut -d= -f2-)"
     DEMO_ADMIN_PASSWORD="$(grep -E '^DEMO_ADMIN_PASSWORD=' "$DEMO_ADMIN_FILE" | cut -d= -f2-)"
-    [ -n "$DEMO_ADMIN_PASSWORD" ] || die "$DEMO_ADMIN_FILE has no DEMO_ADMIN_PASSWORD: delete it and run make demo again"
+    [ -n "$DEMO_ADMIN_EMAIL" ] && [ -n "$DEMO_ADMIN_PASSWORD" ] ||
+      die "$DEMO_ADMIN_FILE lacks DEMO_ADMIN_EMAIL or DEMO_ADMIN_PASSWORD: delete it and run make demo again"
     return 0
   fi
   [ -f "$ROOT/$cli" ] || die "$cli does not exist: run make up first"
+  # One admin per checkout: another checkout on this machine (same dev database) may have made its own.
+  DEMO_ADMIN_EMAIL="demo-admin-$(openssl rand -hex 4)@commerce.local"
   pw="$(openssl rand -hex 16)"
   log "creating the demo admin $DEMO_ADMIN_EMAIL (once; password kept in ${DEMO_ADMIN_FILE#"$ROOT"/})"
   out="$(cd "$ROOT" && ADMIN_EMAIL="$DEMO_ADMIN_EMAIL" ADMIN_PASSWORD="$pw" "$ROOT/scripts/env.sh" customer dev -- node "$cli")" ||
