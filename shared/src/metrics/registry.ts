@@ -3,14 +3,16 @@ import { Registry, collectDefaultMetrics, Counter, Histogram } from 'prom-client
 export interface Metrics {
   registry: Registry;
   http: {
-    requests: Counter<'method' | 'route' | 'status'>;
-    duration: Histogram<'method' | 'route' | 'status'>;
-    requestSize: Histogram<'method' | 'route' | 'status'>;
-    responseSize: Histogram<'method' | 'route' | 'status'>;
+    requests: Counter<HttpLabel>;
+    duration: Histogram<HttpLabel>;
+    requestSize: Histogram<HttpLabel>;
+    responseSize: Histogram<HttpLabel>;
   };
 }
 
-const LABELS = ['method', 'route', 'status'] as const;
+/** `status_class` ("2xx", "4xx", "5xx") lets rules and dashboards select error rates without a regex on `status`. */
+const LABELS = ['method', 'route', 'status', 'status_class'] as const;
+type HttpLabel = (typeof LABELS)[number];
 const SIZE_BUCKETS = [100, 1_000, 10_000, 100_000, 1_000_000];
 
 /** One registry per process, labelled with the service; Node's default metrics included. */
