@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { KeyResolver } from './auth/verifier.js';
 import { brokerCheck, databaseCheck } from './http/checks.js';
+import { observeDatabase } from './db/metrics.js';
 import { createApp, type AppOptions } from './http/app.js';
 import type { ReadinessCheck } from './http/health.js';
 import { loadOpenApiSpec } from './http/spec.js';
@@ -86,6 +87,7 @@ export async function startService<C extends ServiceConfig>(definition: ServiceD
   try {
     const orm = await definition.openDatabase(config.DATABASE_URL, logger);
     opened.unshift(() => orm.close());
+    observeDatabase(orm, metrics.registry);
     const redis = createRedis(config.REDIS_URL, logger);
     opened.unshift(() => closeRedis(redis));
     const bus = createBus({ url: config.AMQP_URL, service: name, logger, registry: metrics.registry, ...(options.exchange ? { exchange: options.exchange } : {}) });
