@@ -145,9 +145,12 @@ export class ConsumerRunner implements Consumer {
       return;
     }
     const started = performance.now();
+    const timer = this.deps.metrics?.handleDuration.startTimer({ type: envelope.type, queue: this.queue });
     try {
       await this.runHandler(envelope, attempt);
+      timer?.();
     } catch (error) {
+      timer?.();
       const retries = this.settings.retryDelaysMs.length;
       await this.settle(channel, message, () =>
         attempt <= retries ? this.retry(channel, message, envelope, attempt, error) : this.park(channel, message, envelope.type, 'retries-exhausted', attempt, error),

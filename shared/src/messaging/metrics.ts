@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface OutboxSample {
   backlog: number;
@@ -17,6 +17,7 @@ export class MessagingMetrics {
   readonly consumed: Counter<'type' | 'queue'>;
   readonly retried: Counter<'type' | 'queue'>;
   readonly deadLettered: Counter<'type' | 'queue' | 'reason'>;
+  readonly handleDuration: Histogram<'type' | 'queue'>;
   private probe: (() => Promise<OutboxSample>) | undefined;
   private sample: { at: number; value: Promise<OutboxSample | undefined> } | undefined;
 
@@ -29,6 +30,13 @@ export class MessagingMetrics {
       name: 'messaging_dead_lettered_total',
       help: 'Messages parked in a dead-letter queue (reason: poison or retries-exhausted)',
       labelNames: ['type', 'queue', 'reason'],
+      registers,
+    });
+    this.handleDuration = new Histogram({
+      name: 'messaging_handle_duration_seconds',
+      help: "A consumer's handling of one delivery, whether the handler succeeded or failed",
+      labelNames: ['type', 'queue'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
     const sampleOutbox = () => this.sampleOutbox();
