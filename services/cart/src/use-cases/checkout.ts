@@ -39,5 +39,9 @@ export async function checkout(ctx: CartContext, cartId: string, customerId: str
     cart.submit(orderId);
     cartCheckedOut(tx, cart, address, input.paymentToken);
     return { status: 202, headers: { Location: `/api/v1/orders/${orderId}` }, body: { orderId, status: 'pending' } };
+  }).then((result) => {
+    // Counted once the checkout committed; a replay of its stored 202 is the same checkout.
+    if (!result.replayed) ctx.metrics.checkoutsStarted.inc();
+    return result;
   });
 }

@@ -27,10 +27,14 @@ describe('checkout (endpoint 35)', () => {
   const checkout = (cartId: string, token: string, body: unknown, key?: string) =>
     h.api.post<Accepted & Problem>(`/api/v1/carts/${cartId}/checkout`, body, { token, headers: key ? { 'idempotency-key': key } : {} });
 
+  const checkoutsStarted = async () => Number(/^checkouts_started_total\{[^}]*\} (\d+)$/m.exec((await h.api.get<string>('/metrics')).body)?.[1] ?? 0);
+
   it('when a pending cart is checked out, then 202 {orderId, pending} with Location, the cart is submitted with the order id, and one cart.cart.checked-out is in the outbox', async () => {
     const c = await readyCart();
+    const started = await checkoutsStarted();
     const res = await checkout(c.cart.id, c.token, c.body, randomUUID());
     expect(res.status).to.equal(202);
+    expect(await checkoutsStarted()).to.equal(started + 1);
     expect(res.body.status).to.equal('pending');
     const { orderId } = res.body;
     expect(res.headers.get('location')).to.equal(`/api/v1/orders/${orderId}`);
@@ -60,6 +64,7 @@ describe('checkout (endpoint 35)', () => {
   it('when the same key and body come again, then the same 202 is replayed and still one event; the same key with another body, then 422 IDEMPOTENCY_KEY_REUSED', async () => {
     const c = await readyCart();
     const key = randomUUID();
+    const started = await checkoutsStarted();
     const first = await checkout(c.cart.id, c.token, c.body, key);
     const again = await checkout(c.cart.id, c.token, c.body, key);
     expect(again.status).to.equal(202);
@@ -69,6 +74,8 @@ describe('checkout (endpoint 35)', () => {
     expect(other.status).to.equal(422);
     expect(other.body.code).to.equal('IDEMPOTENCY_KEY_REUSED');
     expect(await checkedOutEvents(h, c.cart.id)).to.have.length(1);
+    // One checkout started: the replay and the refused reuse are not counted.
+    expect(await checkoutsStarted()).to.equal(started + 1);
   });
 
   it('when the same key is sent 5 times at once, then all answer the same 202 and one event exists', async () => {
