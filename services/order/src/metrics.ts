@@ -6,6 +6,7 @@ export class OrderMetrics {
   readonly confirmed: Counter;
   readonly cancelled: Counter<'reason'>;
   readonly stepDuration: Histogram<'step' | 'outcome'>;
+  readonly sagaDuration: Histogram<'outcome'>;
   readonly stuck: Gauge;
 
   /** `countStuck` is asked on every scrape (the gauge is a query, not a counter kept in memory, so every replica reports the truth). */
@@ -19,6 +20,13 @@ export class OrderMetrics {
       help: 'How long a saga step took, from its start to the answer (or deadline) that ended it, by step and the state it led to',
       labelNames: ['step', 'outcome'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+    this.sagaDuration = new Histogram({
+      name: 'saga_duration_seconds',
+      help: "How long a checkout's saga took, from the order's creation (checkout received) to its final state, by outcome (confirmed, cancelled)",
+      labelNames: ['outcome'],
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900],
       registers,
     });
     this.stuck = new Gauge({

@@ -57,6 +57,10 @@ export async function advanceSaga(tx: EntityManager, ctx: OrderContext, order: O
     if (decision.saga && isWorking(before.state)) {
       ctx.metrics.stepDuration.observe({ step: before.state, outcome: decision.saga }, Math.max(0, now.getTime() - before.startedAt.getTime()) / 1000);
     }
+    // The saga leaves its working states once, to completed (confirmed) or compensated / cancelled.
+    if (decision.saga && isWorking(before.state) && !isWorking(decision.saga)) {
+      ctx.metrics.sagaDuration.observe({ outcome: decision.saga === 'completed' ? 'confirmed' : 'cancelled' }, Math.max(0, now.getTime() - order.createdAt.getTime()) / 1000);
+    }
     if (decision.order?.to === 'processing') ctx.metrics.confirmed.inc();
     if (decision.order?.to === 'cancelled') ctx.metrics.cancelled.inc({ reason: decision.order.reason });
   };

@@ -7,6 +7,15 @@ import { answers, capturedFor, checkout, historyOf, orderRow, sentFor, useOrderS
 
 describe('the checkout saga on the real bus', () => {
   const h = useOrderService();
+  /** saga_duration_seconds of one outcome: its count and sum. */
+  const sagaDuration = async (outcome: string) => {
+    const metrics = (await h.api.get<string>('/metrics')).body;
+    const value = (series: string) => {
+      const line = metrics.split('\n').find((l) => l.startsWith(`saga_duration_seconds_${series}{`) && l.includes(`outcome="${outcome}"`));
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    return { count: value('count'), sum: value('sum') };
+  };
   let orm: Awaited<ReturnType<typeof openDatabase>>;
   before(async () => {
     orm = await openDatabase(h.config.DATABASE_URL, createLogger('order-test', 'error'));
@@ -25,6 +34,7 @@ describe('the checkout saga on the real bus', () => {
   });
 
   it('when stock is reserved, payment completes and stock is committed, then the order is processing, paid, confirmed, and the token is gone', async () => {
+    const [confirmedBefore, cancelledBefore] = [await sagaDuration('confirmed'), await sagaDuration('cancelled')];
     const c = await checkout(h);
     const say = answers(h, c);
     await say.reserved();
@@ -48,6 +58,15 @@ describe('the checkout saga on the real bus', () => {
     await waitForOrder(h, c.orderId, { payment_status: 'completed', state: 'committing_stock', status: 'pending' });
     await say.committed();
     await waitForOrder(h, c.orderId, { status: 'processing', payment_status: 'completed', state: 'completed' });
+    // One saga ended confirmed; its duration runs from the order's creation to the saga's last step.
+    const { rows } = await h.db.query<{ seconds: number }>('select extract(epoch from (s.updated_at - o.created_at))::float8 as seconds from sagas s join orders o on o.id = s.order_id where o.id = $1', [c.orderId]);
+    const confirmedAfter = await eventually(async () => {
+      const after = await sagaDuration('confirmed');
+      expect(after.count).to.equal(confirmedBefore.count + 1);
+      return after;
+    });
+    expect(confirmedAfter.sum - confirmedBefore.sum).to.be.closeTo(rows[0]!.seconds, 0.05);
+    expect(await sagaDuration('cancelled')).to.deep.equal(cancelledBefore);
     const [confirmation] = await waitForSent(h, c.orderId, 'order.order.confirmed');
     expect(confirmation!.data).to.deep.equal({ orderId: c.orderId, customerId: c.customerId });
     expect(await historyOf(h, c.orderId)).to.deep.equal([
@@ -63,9 +82,12 @@ describe('the checkout saga on the real bus', () => {
   });
 
   it('when the reservation is rejected, then the order is cancelled OUT_OF_STOCK, payment failed, nothing to release and no payment attempted', async () => {
+    const [confirmedBefore, cancelledBefore] = [await sagaDuration('confirmed'), await sagaDuration('cancelled')];
     const c = await checkout(h);
     await answers(h, c).rejected();
     await waitForOrder(h, c.orderId, { status: 'cancelled', payment_status: 'failed', failure_reason: 'OUT_OF_STOCK', state: 'compensated', payment_token: null });
+    await eventually(async () => expect((await sagaDuration('cancelled')).count).to.equal(cancelledBefore.count + 1));
+    expect(await sagaDuration('confirmed')).to.deep.equal(confirmedBefore);
     const [cancelled] = await waitForSent(h, c.orderId, 'order.order.cancelled');
     expect(cancelled!.data).to.deep.equal({ orderId: c.orderId, customerId: c.customerId, reason: 'OUT_OF_STOCK' });
     expect(await sentFor(h, c.orderId, 'payment.authorize-payment')).to.have.length(0);
