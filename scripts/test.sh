@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # scripts/test.sh (make test): everything CI checks, from a bare machine.
 #   infrastructure → npm ci if node_modules is missing → secrets → provision →
-#   build, lint, typecheck → the mocha suites (under c8) of every workspace that
+#   build, lint, typecheck → the monitoring gates (promtool, installed with Debian's
+#   prometheus package when missing: check config, check rules, test rules; and
+#   scripts/monitoring-k8s.mjs --check) → the mocha suites (under c8) of every workspace that
 #   has a .mocharc.json: shared first (env: scripts/env.sh kit test), then each
 #   service (scripts/env.sh <svc> test), each inside its own directory; the
 #   acceptance suite (acceptance/) LAST: it starts the five services itself
@@ -9,7 +11,7 @@
 #   a service's src/main.ts does not exist yet.
 # Keeps going after a failure, prints a coverage summary per workspace, and
 # ends with exactly one line `tests: <passed> passed, <failed> failed`.
-# A failed build, lint or typecheck, and a mocha run that crashed (no
+# A failed build, lint, typecheck or monitoring gate, and a mocha run that crashed (no
 # "passing" line) or exited non-zero without a failing test, count as 1 failed.
 # Exits non-zero if anything failed. Each suite's output: .run/test/<workspace>.log
 set -euo pipefail
@@ -41,6 +43,64 @@ gate() {
     SUMMARY+=("$(printf '%-10s FAILED (counted as 1 failed)' "$name")")
     FAILED=$((FAILED + 1))
   fi
+}
+
+# promtool comes with Debian's prometheus package. Installed like scripts/infra.sh installs
+# packages: policy-rc.d (exit 101) keeps the package's daemon from starting; should it start
+# anyway (or be enabled for the next boot), it is stopped and disabled: it would hold port 9090,
+# which the local Prometheus of make monitor uses.
+ensure_promtool() {
+  local policy=/usr/sbin/policy-rc.d created_policy="" apt_log="$LOG_DIR/apt.log" rc=0
+  have promtool && return 0
+  log "installing Debian package: prometheus, for promtool (output in ${apt_log#"$ROOT"/})"
+  mkdir -p "$LOG_DIR"
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# temporary, from scripts/test.sh: no daemon starts during install\nexit 101\n' \
+      | as_root tee "$policy" >/dev/null
+    as_root chmod 755 "$policy"
+    created_policy=yes
+  fi
+  as_root apt-get update >"$apt_log" 2>&1 &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus >>"$apt_log" 2>&1 ||
+    rc=$?
+  [ -z "$created_policy" ] || as_root rm -f "$policy"
+  stop_system_prometheus
+  if [ "$rc" -ne 0 ]; then
+    tail -n 20 "$apt_log" >&2
+    warn "apt-get failed installing prometheus (see $apt_log)"
+    return 1
+  fi
+}
+
+# The package's own Prometheus service (port 9090, /etc/prometheus) is never wanted.
+stop_system_prometheus() {
+  local pid
+  if have systemctl && [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
+  elif [ -x /etc/init.d/prometheus ]; then
+    as_root /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+    as_root update-rc.d prometheus disable >/dev/null 2>&1 || true
+  fi
+  pid="$(pid_from_file /run/prometheus/prometheus.pid)" || return 0
+  pid_running "$pid" || return 0
+  warn "the system prometheus (PID $pid, port 9090) is running after the install: stopping it"
+  as_root kill -s TERM "$pid" || true
+}
+
+# The monitoring gate: the scrape configuration, the alert rules and their unit tests
+# (monitoring/prometheus/tests/*.yml), and the Kubernetes PrometheusRule being the one
+# rendered from the rules (scripts/monitoring-k8s.mjs --check). A failure counts as 1 failed.
+monitoring_gates() {
+  local dir="$ROOT/monitoring/prometheus"
+  gate k8s-rules node scripts/monitoring-k8s.mjs --check
+  if ! ensure_promtool; then
+    SUMMARY+=("$(printf '%-10s FAILED: promtool could not be installed (counted as 1 failed)' prometheus)")
+    FAILED=$((FAILED + 1))
+    return 0
+  fi
+  gate prom-conf promtool check config "$dir/prometheus.yml"
+  gate prom-rules promtool check rules "$dir"/rules/*.yml "$dir"/rules/k8s/*.yml
+  gate prom-tests promtool test rules "$dir"/tests/*.yml
 }
 
 # Workspaces with tests, "<dir> <env name>" lines: shared first, then services.
@@ -134,11 +194,7 @@ main() {
   gate build npm run build
   gate lint npm run lint
   gate typecheck npm run typecheck
-  if command -v promtool >/dev/null; then
-    gate prometheus promtool check config monitoring/prometheus/prometheus.yml
-  else
-    SUMMARY+=("$(printf '%-10s skipped: promtool is not installed (Debian package prometheus)' prometheus)")
-  fi
+  monitoring_gates
   mapfile -t suites < <(test_workspaces)
   for suite in "${suites[@]}"; do
     # shellcheck disable=SC2086 # "<dir> <env name>"
