@@ -10,6 +10,7 @@ export class PaymentMetrics {
   readonly payments: Counter<'outcome'>;
   readonly providerDuration: Histogram<'operation' | 'result'>;
   readonly refunded: Counter;
+  readonly revenue: Counter<'currency'>;
   readonly swept: Counter<'action'>;
 
   constructor(registry?: Registry) {
@@ -25,6 +26,12 @@ export class PaymentMetrics {
     this.refunded = new Counter({
       name: 'payments_refunded_total',
       help: 'Payments refunded (admin, refund command, cancelled order, or a late charge of a failed payment)',
+      registers,
+    });
+    this.revenue = new Counter({
+      name: 'revenue_cents_total',
+      help: 'Amount of each completed charge, in cents of its currency (gross: refunds are not subtracted, see payments_refunded_total)',
+      labelNames: ['currency'],
       registers,
     });
     // Each one is a process that died at the wrong moment or a provider that answered late: worth an alert if it climbs.

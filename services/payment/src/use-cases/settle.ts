@@ -56,6 +56,7 @@ export async function settlePayment(ctx: PaymentContext, paymentId: string, outc
     return { payment: locked, changed: true };
   });
   if (changed) ctx.metrics.payments.inc({ outcome: outcome.kind === 'charged' ? 'completed' : metricOutcome(outcome.reason) });
+  if (changed && outcome.kind === 'charged') ctx.metrics.revenue.inc({ currency: payment.currency }, payment.amountCents);
   if (payment.owesRefund) {
     ctx.logger.warn('charge completed for a cancelled order: refunding it', { orderId: payment.orderId, paymentId: payment.id });
     return (await refundCompletedPayment(ctx, payment.id, payment.orderCancelReason!)).payment;

@@ -23,10 +23,20 @@ describe('payment.authorize-payment on the real bus', () => {
       return answers;
     }, { timeoutMs });
 
+  /** revenue_cents_total of a currency, 0 before its first charge. */
+  const revenue = async (currency: string) => {
+    const metrics = (await h.api.get<string>('/metrics')).body;
+    const line = metrics.split('\n').find((l) => l.startsWith('revenue_cents_total{') && l.includes(`currency="${currency}"`));
+    return Number(line?.split(' ').pop() ?? 0);
+  };
+
   it('when the token is tok_visa, then the payment completes, payment.payment.completed is announced with the reference, and one charge is made', async () => {
     const cmd = command('tok_visa');
+    const revenueBefore = await revenue('USD');
     await h.send('payment.authorize-payment', cmd);
     const [answer] = await outcome(cmd.orderId);
+    // The charge's amount is revenue, in its currency (counted after the commit that announced it).
+    expect(await revenue('USD')).to.equal(revenueBefore + 5148);
     const [row] = await paymentOf(h, cmd.orderId);
     expect(row).to.include({ status: 'completed', failure_reason: null });
     expect(answer!.type).to.equal('payment.payment.completed');
@@ -52,8 +62,10 @@ describe('payment.authorize-payment on the real bus', () => {
   ] as const) {
     it(`when the token is ${token}, then the payment fails with ${reason}, payment.payment.failed says so, and nothing is charged`, async () => {
       const cmd = command(token);
+      const revenueBefore = await revenue('USD');
       await h.send('payment.authorize-payment', cmd);
       const [answer] = await outcome(cmd.orderId);
+      expect(await revenue('USD')).to.equal(revenueBefore);
       const [row] = await paymentOf(h, cmd.orderId);
       expect(row).to.include({ status: 'failed', failure_reason: reason, provider_reference: null });
       expect(answer).to.deep.include({ type: 'payment.payment.failed' });
@@ -105,8 +117,9 @@ describe('payment.authorize-payment on the real bus', () => {
     expect(h.sandbox.chargesFor(cmd.orderId)).to.equal(1);
   });
 
-  it('when the same command is delivered twice and a second command for the order follows, then the order is charged once and every answer names the one payment', async () => {
-    const cmd = command('tok_slow');
+  it('when the same command is delivered twice and a second command for the order follows, then the order is charged once, its revenue counted once, and every answer names the one payment', async () => {
+    const cmd = { ...command('tok_slow'), currency: 'EUR' };
+    const revenueBefore = await revenue('EUR');
     const envelope = await h.send('payment.authorize-payment', cmd);
     await h.resend(envelope);
     await h.send('payment.authorize-payment', cmd);
@@ -121,6 +134,7 @@ describe('payment.authorize-payment on the real bus', () => {
     const rows = await paymentOf(h, cmd.orderId);
     expect(rows).to.have.length(1);
     expect(h.sandbox.chargesFor(cmd.orderId)).to.equal(1);
+    expect(await revenue('EUR')).to.equal(revenueBefore + 5148);
     expect(new Set(answers.map((a) => a.type))).to.deep.equal(new Set(['payment.payment.completed']));
     expect(new Set(answers.map((a) => a.data.paymentId))).to.deep.equal(new Set([rows[0]!.id]));
     expect(new Set(answers.map((a) => a.data.providerReference)).size).to.equal(1);
