@@ -2,6 +2,7 @@ import type { Bus, Closer, EntityManager, Logger, Metrics } from '@commerce/shar
 import type { CacheInvalidation } from './cache/catalog-cache.js';
 import type { CatalogConfig } from './config.js';
 import { consumeStockCommands } from './messaging/stock-commands.js';
+import { CatalogMetrics } from './metrics.js';
 import { ReservationSweeper } from './sweeper.js';
 
 /** What the background stock work (command consumers, the reservation sweeper) gets from the composition root. */
@@ -23,7 +24,7 @@ export interface StockWorkerDeps {
  */
 export async function startStockWorkers(deps: StockWorkerDeps): Promise<Closer[]> {
   const { em, bus, logger, cache, config, metrics } = deps;
-  const commands = await consumeStockCommands({ em, bus, logger, cache });
+  const commands = await consumeStockCommands({ em, bus, logger, cache, metrics: new CatalogMetrics(metrics.registry) });
   const sweeper = new ReservationSweeper({ em, logger, cache, intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS, registry: metrics.registry });
   sweeper.start();
   return [() => commands.stop(), () => sweeper.stop()];

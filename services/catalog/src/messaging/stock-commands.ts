@@ -1,5 +1,6 @@
 import { Inbox, type Bus, type Consumer, type EntityManager, type Envelope, type Logger } from '@commerce/shared';
 import type { CacheInvalidation } from '../cache/catalog-cache.js';
+import type { CatalogMetrics } from '../metrics.js';
 import { commitStock, releaseStock, reserveStock, restockOrder, type StockOutcome } from '../use-cases/stock-reservations.js';
 
 /** The one queue of the commands the checkout saga sends the catalog. */
@@ -21,6 +22,8 @@ export interface StockCommandDeps {
   bus: Bus;
   logger: Logger;
   cache: CacheInvalidation;
+  /** Counts the rejected reservations; tests of the use cases alone leave it out. */
+  metrics?: CatalogMetrics;
 }
 
 /**
@@ -56,6 +59,8 @@ export async function handleStockCommand(deps: Omit<StockCommandDeps, 'bus'>, en
     deps.logger.info('stock command already handled; skipped', { type: envelope.type, messageId: envelope.messageId });
     return undefined;
   }
+  // After the commit, and only for a new rejection: the same order asking again ('already-rejected') is not another one.
+  if (outcome?.answer === 'rejected') deps.metrics?.reservationsRejected.inc();
   if (outcome?.changedProductIds.length) await deps.cache.productsChanged(outcome.changedProductIds);
   deps.logger.info('stock command handled', { type: envelope.type, orderId: data.orderId, answer: outcome?.answer });
   return outcome;

@@ -94,11 +94,18 @@ describe('stock commands through the bus: /catalog.stock-commands', () => {
     expect(await inventory(productId)).to.deep.equal({ productId, onHand: 5, reserved: 3, available: 2 });
   });
 
-  it('when one item of an order is short, then nothing is reserved and reservation-rejected lists the short item', async () => {
+  const reservationsRejected = async () => {
+    const line = (await h.api.get<string>('/metrics')).body.split('\n').find((l) => l.startsWith('stock_reservations_rejected_total{'));
+    return Number(line?.split(' ').pop() ?? 0);
+  };
+
+  it('when one item of an order is short, then nothing is reserved, reservation-rejected lists the short item, and it is counted once', async () => {
     const plenty = await product(10);
     const scarce = await product(1);
     const orderId = randomUUID();
-    await bus.send('catalog.reserve-stock', { orderId, items: [{ productId: plenty, quantity: 2 }, { productId: scarce, quantity: 2 }], expiresAt: inAnHour() });
+    const rejectedBefore = await reservationsRejected();
+    const items = [{ productId: plenty, quantity: 2 }, { productId: scarce, quantity: 2 }];
+    await bus.send('catalog.reserve-stock', { orderId, items, expiresAt: inAnHour() });
     const rejected = await eventually(() => {
       const [event] = bus.eventsOf(orderId);
       expect(event?.type).to.equal('catalog.stock.reservation-rejected');
@@ -107,6 +114,17 @@ describe('stock commands through the bus: /catalog.stock-commands', () => {
     expect(rejected.data).to.deep.equal({ orderId, shortItems: [{ productId: scarce, requested: 2, available: 1 }] });
     expect((await inventory(plenty)).reserved).to.equal(0);
     expect((await inventory(scarce)).reserved).to.equal(0);
+    await eventually(async () => expect(await reservationsRejected()).to.equal(rejectedBefore + 1));
+
+    // The saga asks again for the same order: the same answer, not a second rejection.
+    await bus.send('catalog.reserve-stock', { orderId, items, expiresAt: inAnHour() });
+    await eventually(() => expect(typesOf(orderId)).to.deep.equal(['catalog.stock.reservation-rejected', 'catalog.stock.reservation-rejected']));
+    expect(await reservationsRejected()).to.equal(rejectedBefore + 1);
+    // A reservation that succeeds is not a rejection either.
+    const reservedOrderId = randomUUID();
+    await bus.send('catalog.reserve-stock', { orderId: reservedOrderId, items: [{ productId: plenty, quantity: 1 }], expiresAt: inAnHour() });
+    await eventually(() => expect(typesOf(reservedOrderId)).to.deep.equal(['catalog.stock.reserved']));
+    expect(await reservationsRejected()).to.equal(rejectedBefore + 1);
   });
 
   it('when a reservation passes its deadline, then the service sweeper releases it, answers released (expired) and counts it', async () => {
