@@ -25,26 +25,9 @@ missing_packages() {
   done
 }
 
-# Install with services kept from starting (policy-rc.d exit 101): Debian's
-# postinst would otherwise start the system nginx on port 80 and the default
-# daemons; we start what we need ourselves, below.
+# Debian's packages, daemons kept from starting (install_debian_packages in lib.sh).
 install_packages() {
-  local policy=/usr/sbin/policy-rc.d created_policy="" apt_log="$LOG_DIR/apt.log"
-  log "installing Debian packages: $* (output in ${apt_log#"$ROOT"/})"
-  mkdir -p "$LOG_DIR"
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\n# temporary, from scripts/infra.sh: no daemon starts during install\nexit 101\n' \
-      | as_root tee "$policy" >/dev/null
-    as_root chmod 755 "$policy"
-    created_policy=yes
-  fi
-  if ! as_root apt-get update >"$apt_log" 2>&1 ||
-     ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >>"$apt_log" 2>&1; then
-    [ -z "$created_policy" ] || as_root rm -f "$policy"
-    tail -n 20 "$apt_log" >&2
-    die "apt-get failed installing: $* (see $apt_log)"
-  fi
-  [ -z "$created_policy" ] || as_root rm -f "$policy"
+  install_debian_packages "$@" || die "apt-get failed installing: $* (see ${LOG_DIR#"$ROOT"/}/apt.log)"
   stop_system_nginx
 }
 

@@ -167,3 +167,25 @@ install_deps() {
     (cd "$ROOT" && npm ci --no-audit --no-fund)
   fi
 }
+
+# install_debian_packages <package...>: apt-get install with every daemon kept from starting
+# (a temporary policy-rc.d that exits 101): Debian's postinst would otherwise start the system
+# nginx on port 80, Prometheus on 9090 and so on; we start what we need ourselves. Returns
+# non-zero (after showing the end of the apt log) when apt-get fails; the caller decides.
+install_debian_packages() {
+  local policy=/usr/sbin/policy-rc.d created_policy="" apt_log="$LOG_DIR/apt.log" rc=0
+  log "installing Debian packages: $* (output in ${apt_log#"$ROOT"/})"
+  mkdir -p "$LOG_DIR"
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# temporary, from scripts/lib.sh: no daemon starts during install\nexit 101\n' \
+      | as_root tee "$policy" >/dev/null
+    as_root chmod 755 "$policy"
+    created_policy=yes
+  fi
+  as_root apt-get update >"$apt_log" 2>&1 &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >>"$apt_log" 2>&1 ||
+    rc=$?
+  [ -z "$created_policy" ] || as_root rm -f "$policy"
+  [ "$rc" -eq 0 ] || tail -n 20 "$apt_log" >&2
+  return "$rc"
+}

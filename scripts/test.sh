@@ -45,31 +45,16 @@ gate() {
   fi
 }
 
-# promtool comes with Debian's prometheus package. Installed like scripts/infra.sh installs
-# packages: policy-rc.d (exit 101) keeps the package's daemon from starting; should it start
-# anyway (or be enabled for the next boot), it is stopped and disabled: it would hold port 9090,
-# which the local Prometheus of make monitor uses.
+# promtool comes with Debian's prometheus package, installed with its daemon kept from starting
+# (install_debian_packages in lib.sh); should it start anyway (or be enabled for the next boot),
+# it is stopped and disabled: it would hold port 9090, which the local Prometheus of make monitor uses.
 ensure_promtool() {
-  local policy=/usr/sbin/policy-rc.d created_policy="" apt_log="$LOG_DIR/apt.log" rc=0
   have promtool && return 0
-  log "installing Debian package: prometheus, for promtool (output in ${apt_log#"$ROOT"/})"
-  mkdir -p "$LOG_DIR"
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\n# temporary, from scripts/test.sh: no daemon starts during install\nexit 101\n' \
-      | as_root tee "$policy" >/dev/null
-    as_root chmod 755 "$policy"
-    created_policy=yes
-  fi
-  as_root apt-get update >"$apt_log" 2>&1 &&
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus >>"$apt_log" 2>&1 ||
-    rc=$?
-  [ -z "$created_policy" ] || as_root rm -f "$policy"
+  local rc=0
+  install_debian_packages prometheus || rc=$?
   stop_system_prometheus
-  if [ "$rc" -ne 0 ]; then
-    tail -n 20 "$apt_log" >&2
-    warn "apt-get failed installing prometheus (see $apt_log)"
-    return 1
-  fi
+  [ "$rc" -eq 0 ] || warn "apt-get failed installing prometheus (see ${LOG_DIR#"$ROOT"/}/apt.log)"
+  return "$rc"
 }
 
 # The package's own Prometheus service (port 9090, /etc/prometheus) is never wanted.
@@ -101,6 +86,13 @@ monitoring_gates() {
   gate prom-conf promtool check config "$dir/prometheus.yml"
   gate prom-rules promtool check rules "$dir"/rules/*.yml "$dir"/rules/k8s/*.yml
   gate prom-tests promtool test rules "$dir"/tests/*.yml
+}
+
+# The Grafana dashboards: checked statically (schema, ids, datasource variable, known metrics),
+# and the checker itself shown to fail on broken fixtures (--self-test).
+dashboard_gates() {
+  gate dashboards node scripts/check-dashboards.mjs
+  gate dash-check node scripts/check-dashboards.mjs --self-test
 }
 
 # Workspaces with tests, "<dir> <env name>" lines: shared first, then services.
@@ -195,6 +187,7 @@ main() {
   gate lint npm run lint
   gate typecheck npm run typecheck
   monitoring_gates
+  dashboard_gates
   mapfile -t suites < <(test_workspaces)
   for suite in "${suites[@]}"; do
     # shellcheck disable=SC2086 # "<dir> <env name>"
