@@ -5,6 +5,7 @@ import { createOrm } from '../../src/db/orm.js';
 import { messagingEntities } from '../../src/messaging/index.js';
 import { quietLogger } from '../support/logger.js';
 import { AMQP_URL, DATABASE_URL } from '../support/env.js';
+import { eventually } from '../../src/testing/index.js';
 
 const config: ServiceConfig = {
   NODE_ENV: 'test',
@@ -67,6 +68,7 @@ describe('startService: the composition every service shares', () => {
     expect(error).to.be.instanceOf(Error).with.property('message', 'a consumer could not start');
     expect(await orm!.isConnected()).to.equal(false);
     expect(infrastructure!.bus.isConnected()).to.equal(false);
-    expect(infrastructure!.redis.status).to.be.oneOf(['end', 'close']);
+    // QUIT is answered before the socket is closed: the status follows a moment later.
+    await eventually(() => expect(infrastructure!.redis.status).to.be.oneOf(['end', 'close']), { timeoutMs: 5_000 });
   });
 });

@@ -45,7 +45,8 @@ describe('consumers: messaging_handle_duration_seconds', () => {
     const labels = { type: ORDER_PLACED, queue };
     expect(await sample('messaging_handle_duration_seconds_bucket', { ...labels, le: '0.25' })).to.equal(0);
     expect(await sample('messaging_handle_duration_seconds_bucket', { ...labels, le: '0.5' })).to.equal(1);
-    expect(await sample('messaging_handle_duration_seconds_sum', labels)).to.be.within(0.3, 0.5);
+    // Node's timers may fire a hair before 300 ms by the high-resolution clock (0.29999 s was seen).
+    expect(await sample('messaging_handle_duration_seconds_sum', labels)).to.be.within(0.29, 0.5);
   });
 
   it('when a handler fails, then every attempt is timed too', async () => {
