@@ -189,3 +189,20 @@ install_debian_packages() {
   [ "$rc" -eq 0 ] || tail -n 20 "$apt_log" >&2
   return "$rc"
 }
+
+# stop_system_daemon <name> <pid file>: a Debian package's own daemon (Prometheus on 9090, the
+# exporters on 9100/9187/...), should its postinst have started it anyway or enabled it for the
+# next boot, is stopped and disabled: the scripts run their own on the same ports with our config.
+stop_system_daemon() {
+  local name="$1" pid_file="$2" pid
+  if have systemctl && [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now "$name" >/dev/null 2>&1 || true
+  elif [ -x "/etc/init.d/$name" ]; then
+    as_root "/etc/init.d/$name" stop >/dev/null 2>&1 || true
+    as_root update-rc.d "$name" disable >/dev/null 2>&1 || true
+  fi
+  pid="$(pid_from_file "$pid_file")" || return 0
+  pid_running "$pid" || return 0
+  warn "the system $name (PID $pid) is running after the install: stopping it"
+  as_root kill -s TERM "$pid" || true
+}

@@ -5,6 +5,8 @@
 #     .run/secrets.env, re-set every run), databases <svc>, <svc>_test and
 #     <svc>_acceptance (the acceptance suite's stack) owned by it, CONNECT revoked from PUBLIC, extensions pg_trgm and citext
 #   the shared kit's tests: role kit, database kit_test
+#   make monitor's PostgreSQL exporter: role monitor (LOGIN, member of pg_monitor: reads the
+#     statistics views and settings, no table data), password MONITOR_DB_PASSWORD
 #   RabbitMQ: vhosts commerce, commerce_test and commerce_acceptance, user commerce
 #     with AMQP_PASSWORD
 # Redis needs nothing (dev uses db 0, tests db 1, the acceptance suite db 2).
@@ -66,7 +68,7 @@ provision_role() {
       printf '%s\n' "$DB_SQL"
     done
   } | run_psql
-  info "PostgreSQL: role $role, databases $*"
+  info "PostgreSQL: role $role${*:+, databases $*}"
 }
 
 provision_postgres() {
@@ -76,6 +78,9 @@ provision_postgres() {
     provision_role "$svc" "$svc" "${svc}_test" "${svc}_acceptance"
   done
   provision_role kit kit_test
+  provision_role monitor
+  printf 'SET client_min_messages TO warning;\nGRANT pg_monitor TO monitor;\n' | run_psql
+  info "PostgreSQL: role monitor is a member of pg_monitor"
 }
 
 rabbitmqctl_q() { as_root rabbitmqctl -q "$@"; }

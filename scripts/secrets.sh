@@ -64,7 +64,7 @@ main() {
   local svc
   have openssl || die "openssl is not installed (scripts/infra.sh ensure installs it)"
   create_files
-  for svc in $(services) kit; do
+  for svc in $(services) kit monitor; do
     has_key "$(db_password_key "$svc")" || add_key "$(db_password_key "$svc")" "$(random_password)"
   done
   has_key AMQP_PASSWORD || add_key AMQP_PASSWORD "$(random_password)"

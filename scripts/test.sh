@@ -52,24 +52,9 @@ ensure_promtool() {
   have promtool && return 0
   local rc=0
   install_debian_packages prometheus || rc=$?
-  stop_system_prometheus
+  stop_system_daemon prometheus /run/prometheus/prometheus.pid
   [ "$rc" -eq 0 ] || warn "apt-get failed installing prometheus (see ${LOG_DIR#"$ROOT"/}/apt.log)"
   return "$rc"
-}
-
-# The package's own Prometheus service (port 9090, /etc/prometheus) is never wanted.
-stop_system_prometheus() {
-  local pid
-  if have systemctl && [ -d /run/systemd/system ]; then
-    as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
-  elif [ -x /etc/init.d/prometheus ]; then
-    as_root /etc/init.d/prometheus stop >/dev/null 2>&1 || true
-    as_root update-rc.d prometheus disable >/dev/null 2>&1 || true
-  fi
-  pid="$(pid_from_file /run/prometheus/prometheus.pid)" || return 0
-  pid_running "$pid" || return 0
-  warn "the system prometheus (PID $pid, port 9090) is running after the install: stopping it"
-  as_root kill -s TERM "$pid" || true
 }
 
 # The monitoring gate: the scrape configuration, the alert rules and their unit tests
