@@ -3,7 +3,7 @@
 // local routing is the cluster's routing.
 //
 //   node scripts/gateway-config.mjs --ingress k8s/base/ingress.yaml \
-//     --dir .run/nginx --listen 127.0.0.1:8080 customer=3001 [catalog=3002 ...]
+//     --dir .run/nginx --listen 127.0.0.1:8080 [--status-listen 127.0.0.1:8081] customer=3001 [catalog=3002 ...]
 //
 // Each <service>=<port> maps an Ingress backend Service name to the port the
 // service listens on locally (127.0.0.1). Writes <dir>/nginx.conf; the PID
@@ -11,6 +11,8 @@
 // Paths follow Kubernetes semantics: Prefix matches whole path segments
 // (/api/v1/auth matches /api/v1/auth and /api/v1/auth/..., not /api/v1/authx),
 // Exact matches one path, the longest match wins.
+// --status-listen adds a second server with nginx's connection counters at /stub_status, for
+// make monitor's nginx exporter; optional, so a second gateway (the acceptance suite's) can leave it out.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import process from 'node:process';
@@ -37,6 +39,7 @@ function readArgs() {
       ingress: { type: 'string' },
       dir: { type: 'string' },
       listen: { type: 'string', default: '127.0.0.1:8080' },
+      'status-listen': { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -49,8 +52,11 @@ function readArgs() {
     if (!match) fail(`expected <service>=<port>, got '${pair}'`);
     ports.set(match[1], Number(match[2]));
   }
-  if (!/^[0-9.]+:[0-9]{1,5}$/.test(values.listen)) fail(`--listen must be <ip>:<port>, got '${values.listen}'`);
-  return { ingressFile: resolve(values.ingress), dir: resolve(values.dir), listen: values.listen, ports };
+  for (const option of ['listen', 'status-listen']) {
+    const value = values[option];
+    if (value !== undefined && !/^[0-9.]+:[0-9]{1,5}$/.test(value)) fail(`--${option} must be <ip>:<port>, got '${value}'`);
+  }
+  return { ingressFile: resolve(values.ingress), dir: resolve(values.dir), listen: values.listen, statusListen: values['status-listen'], ports };
 }
 
 function loadIngress(file) {
@@ -96,7 +102,24 @@ function locationsOf({ path, pathType, service }) {
   return [[`= ${prefix}`, pass], [`^~ ${prefix}/`, pass]];
 }
 
-function render({ ingressFile, dir, listen, ports }, ingress, routes) {
+// The stub_status server: its own listen address (local only), so the gateway's port never shows it.
+const statusServer = (statusListen) => `
+
+  server {
+    listen ${statusListen};
+    server_name _;
+    access_log off;
+
+    location = /stub_status {
+      stub_status;
+    }
+
+    location / {
+      return 404;
+    }
+  }`;
+
+function render({ ingressFile, dir, listen, statusListen, ports }, ingress, routes) {
   const bodySize = String(ingress.metadata?.annotations?.[BODY_SIZE_ANNOTATION] ?? '1m');
   if (!SAFE_SIZE.test(bodySize)) fail(`${BODY_SIZE_ANNOTATION}: '${bodySize}' is not a size`);
 
@@ -205,7 +228,7 @@ ${[...locationBlocks, ...skippedNotes].join('\n\n')}
       default_type application/problem+json;
       return 504 '${problem(504, 'Gateway Timeout', 'GATEWAY_TIMEOUT')}';
     }
-  }
+  }${statusListen ? statusServer(statusListen) : ''}
 }
 `;
 }

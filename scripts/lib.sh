@@ -12,6 +12,7 @@ PID_DIR="$RUN_DIR/pids"
 LOG_DIR="$RUN_DIR/logs"
 NGINX_DIR="$RUN_DIR/nginx"
 GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+GATEWAY_STATUS_PORT="${GATEWAY_STATUS_PORT:-8081}"   # nginx stub_status, for make monitor's exporter
 PG_PORT="${PG_PORT:-5432}"        # the infrastructure, on 127.0.0.1
 AMQP_PORT="${AMQP_PORT:-5672}"
 REDIS_PORT="${REDIS_PORT:-6379}"
