@@ -1,21 +1,28 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { JwksClient } from 'jwks-rsa';
-import type { KeyResolver } from './verifier.js';
+import { createPublicKey, KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, createRemoteJWKSet } from 'jose';
+import { ACCESS_TOKEN, type KeyResolver } from './verifier.js';
 
 /**
- * Keys fetched from the customer service's JWKS endpoint, cached, and fetched again when a
- * token names a kid we haven't seen (key rotation), at most a few times a minute.
+ * How verifiers cache the customer service's JWKS. The issuer keeps a retired key published at
+ * least the access-token lifetime plus maxAgeMs (see the customer's JWT_PREVIOUS_KEY_GRACE_SECONDS).
  */
-export function remoteKeys(jwksUri: string): KeyResolver {
-  const client = new JwksClient({
-    jwksUri,
-    cache: true,
-    cacheMaxAge: 10 * 60_000,
-    rateLimit: true,
-    jwksRequestsPerMinute: 10,
-    timeout: 3_000,
-  });
-  return async (kid) => (await client.getSigningKey(kid)).getPublicKey();
+export const JWKS_CACHE = {
+  /** A fetched key set is trusted this long; a key removed from the JWKS is dropped by then. */
+  maxAgeMs: 10 * 60_000,
+  /** A kid not in the cached set fetches the set again, at most once per this period. */
+  cooldownMs: 30_000,
+  timeoutMs: 3_000,
+};
+
+/**
+ * Keys fetched from the customer service's JWKS endpoint (jose's remote key set): cached, and
+ * fetched again when a token names a kid the cache lacks (a new signing key), one fetch per
+ * cooldown however many requests carry it, so a rotation needs no restart of the verifiers.
+ */
+export function remoteKeys(jwksUri: string, cache: Partial<typeof JWKS_CACHE> = {}): KeyResolver {
+  const { maxAgeMs, cooldownMs, timeoutMs } = { ...JWKS_CACHE, ...cache };
+  const keySet = createRemoteJWKSet(new URL(jwksUri), { cacheMaxAge: maxAgeMs, cooldownDuration: cooldownMs, timeoutDuration: timeoutMs });
+  return async (kid) => KeyObject.from(await keySet({ alg: ACCESS_TOKEN.algorithm, kid }));
 }
 
 export interface PublicJwk {
@@ -28,9 +35,16 @@ export interface PublicJwk {
   use: 'sig';
 }
 
+/** Only the public members are copied: the private scalar `d` can never reach the JWKS. */
 export function toPublicJwk(key: KeyObject, kid: string): PublicJwk {
   const jwk = createPublicKey(key).export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y: string };
-  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
+  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: ACCESS_TOKEN.algorithm, use: 'sig' };
+}
+
+/** The RFC 7638 thumbprint of the (public) key: a kid that changes exactly when the key does. */
+export function keyThumbprint(key: KeyObject): Promise<string> {
+  const { kty, crv, x, y } = createPublicKey(key).export({ format: 'jwk' });
+  return calculateJwkThumbprint({ kty, crv, x, y }, 'sha256');
 }
 
 /** Keys known in-process (the issuer verifies its own tokens without a network hop). */
@@ -38,6 +52,6 @@ export function localKeys(keys: Map<string, KeyObject>): KeyResolver {
   return async (kid) => {
     const key = keys.get(kid);
     if (!key) throw new Error(`unknown kid ${kid}`);
-    return createPublicKey(key).export({ format: 'pem', type: 'spki' }).toString();
+    return createPublicKey(key);
   };
 }

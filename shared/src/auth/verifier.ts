@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import jwt, { type JwtHeader, type SigningKeyCallback } from 'jsonwebtoken';
 import { UnauthenticatedError } from '../errors.js';
 
@@ -11,8 +12,8 @@ export interface Principal {
 /** Access tokens are issued by the customer service and accepted by every service. */
 export const ACCESS_TOKEN = { issuer: 'commerce-customer', audience: 'commerce', algorithm: 'ES256' } as const;
 
-/** Finds the public key (PEM) for a token's `kid`; rejects when the kid is unknown. */
-export type KeyResolver = (kid: string) => Promise<string>;
+/** Finds the public key for a token's `kid`; rejects when the kid is unknown. */
+export type KeyResolver = (kid: string) => Promise<KeyObject>;
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
 

@@ -1,33 +1,28 @@
-import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { ACCESS_TOKEN, localKeys, toPublicJwk, type PublicJwk, type Role } from '@commerce/shared';
+import { ACCESS_TOKEN, localKeys, toPublicJwk, type KeyResolver, type PublicJwk, type Role } from '@commerce/shared';
+import { verifiableUntil, type KeyRing } from './signing-keys.js';
 
-export interface SigningKey {
-  kid: string;
-  privateKey: KeyObject;
-}
-
-export function loadSigningKey(file: string, kid: string): SigningKey {
-  // eslint-disable-next-line security/detect-non-literal-fs-filename -- the path is operator configuration, not user input
-  const privateKey = createPrivateKey(readFileSync(file));
-  if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new Error('JWT_PRIVATE_KEY_FILE must hold a P-256 (ES256) private key');
-  }
-  return { kid, privateKey };
-}
-
-/** Issues short-lived access tokens and publishes the keys that verify them. */
+/**
+ * Issues short-lived access tokens with the current key and publishes the keys that verify them:
+ * the current one and each retired one until the tokens it signed have expired (plus a grace).
+ */
 export class AccessTokens {
   constructor(
-    private readonly key: SigningKey,
+    private readonly ring: KeyRing,
     readonly ttlSeconds: number,
+    private readonly graceSeconds: number,
+    private readonly now: () => number = Date.now,
   ) {}
 
+  get kid(): string {
+    return this.ring.current.kid;
+  }
+
   issue(subject: { id: string; role: Role }): string {
-    return jwt.sign({ role: subject.role }, this.key.privateKey, {
+    return jwt.sign({ role: subject.role }, this.ring.current.privateKey, {
       algorithm: ACCESS_TOKEN.algorithm,
-      keyid: this.key.kid,
+      keyid: this.ring.current.kid,
       issuer: ACCESS_TOKEN.issuer,
       audience: ACCESS_TOKEN.audience,
       subject: subject.id,
@@ -37,11 +32,20 @@ export class AccessTokens {
   }
 
   jwks(): { keys: PublicJwk[] } {
-    return { keys: [toPublicJwk(this.key.privateKey, this.key.kid)] };
+    return { keys: [...this.verificationKeys()].map(([kid, key]) => toPublicJwk(key, kid)) };
   }
 
-  /** This service verifies its own tokens in-process. */
-  keyResolver() {
-    return localKeys(new Map([[this.key.kid, this.key.privateKey]]));
+  /** This service verifies its own tokens in-process, with the same keys it publishes. */
+  keyResolver(): KeyResolver {
+    return (kid) => localKeys(this.verificationKeys())(kid);
+  }
+
+  /** Worked out on every call, so a retired key leaves the JWKS on time without a restart. */
+  private verificationKeys(): Map<string, KeyObject> {
+    const keys = new Map<string, KeyObject>([[this.ring.current.kid, this.ring.current.privateKey]]);
+    for (const key of this.ring.retired) {
+      if (this.now() < verifiableUntil(key, this.ttlSeconds, this.graceSeconds).getTime()) keys.set(key.kid, key.publicKey);
+    }
+    return keys;
   }
 }

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { createTokenVerifier, remoteKeys } from '@commerce/shared';
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createTokenVerifier, keyThumbprint, remoteKeys } from '@commerce/shared';
 import { useCustomerService, uniqueEmail } from '../support/harness.js';
 import { signedUpCustomer } from '../support/accounts.js';
 
@@ -28,7 +30,9 @@ describe('sessions: login, refresh, logout', () => {
     expect(res.status).to.equal(200);
     expect(res.headers.get('cache-control')).to.contain('max-age');
     expect(res.body.keys).to.have.length(1);
-    expect(res.body.keys[0]).to.include({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: h.config.JWT_KEY_ID });
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the test environment's own key file
+    const kid = await keyThumbprint(createPrivateKey(readFileSync(h.config.JWT_PRIVATE_KEY_FILE)));
+    expect(res.body.keys[0]).to.include({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid });
     expect(res.body.keys[0]).not.to.have.property('d');
   });
 
