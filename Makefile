@@ -1,16 +1,16 @@
 # The verbs a newcomer types. Each one is a script in scripts/;
 # docs/runbooks/local-stack.md tells how the local stack works.
 .DEFAULT_GOAL := help
-.PHONY: help up down logs test build lint clean demo
+.PHONY: help up down logs test build lint clean demo monitor verify-monitoring
 
 help: ## list the verbs
 	@printf 'make <verb>:\n'
-	@awk 'BEGIN { FS = ":.*## " } /^[a-z]+:.*## / { printf "  %-6s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  %-17s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 up: ## start the local stack: infrastructure, build, migrations, services, gateway on :8080
 	@scripts/up.sh
 
-down: ## stop the services and the gateway (PostgreSQL, RabbitMQ, Redis keep running)
+down: ## stop the services, the gateway and the monitoring (PostgreSQL, RabbitMQ, Redis keep running)
 	@scripts/down.sh
 
 logs: ## follow the services' logs (scripts/logs.sh gateway: the gateway's)
@@ -18,6 +18,9 @@ logs: ## follow the services' logs (scripts/logs.sh gateway: the gateway's)
 
 demo: ## on a running stack (make up): one shopper's checkout story, a declined card, an out-of-stock order
 	@scripts/demo.sh
+
+monitor: ## on a running stack: Prometheus on :9090 and the exporters (node, PostgreSQL, Redis, nginx, RabbitMQ)
+	@scripts/monitor.sh start
 
 test: ## build, lint, typecheck, then every workspace's tests with coverage
 	@scripts/test.sh
