@@ -1,7 +1,8 @@
+import { newJobContext, runWithContext } from './logging/context.js';
 import type { Logger } from './logging/logger.js';
 
 export interface PeriodicOptions {
-  /** Names the job in the log line of a failed pass. */
+  /** Names the job in the log line of a failed pass and in each pass's correlation id (`job:<name>:...`). */
   name: string;
   intervalMs: number;
   logger: Logger;
@@ -17,7 +18,8 @@ export interface PeriodicJob {
 /**
  * The background loop of sweepers and timers (expired reservations, idle carts, ...): a pass every
  * `intervalMs`, never two at once, a failed pass logged and the next one still scheduled, and a
- * timer that never keeps the process alive on its own.
+ * timer that never keeps the process alive on its own. Each pass runs in a context of its own
+ * (newJobContext), so its log lines and the messages it publishes carry one trace id per pass.
  */
 export function startPeriodic(options: PeriodicOptions): PeriodicJob {
   let timer: NodeJS.Timeout | undefined;
@@ -26,8 +28,7 @@ export function startPeriodic(options: PeriodicOptions): PeriodicJob {
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
-      running = options
-        .task()
+      running = runWithContext(newJobContext(options.name), () => options.task())
         .catch((error: unknown) => options.logger.error(`${options.name} failed`, { error }))
         .finally(() => {
           running = undefined;

@@ -19,6 +19,7 @@ export function accessLog(logger: Logger): RequestHandler {
       const level = QUIET.has(req.path) ? 'debug' : res.statusCode >= 500 ? 'error' : 'info';
       logger.log(level, 'request', {
         traceId: context?.traceId,
+        correlationId: context?.correlationId,
         requestId: context?.requestId,
         method: req.method, route: routeOf(req), status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10,
       });

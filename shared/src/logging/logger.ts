@@ -1,19 +1,20 @@
 import winston from 'winston';
-import { currentContext } from './context.js';
+import { PROCESS_CONTEXT, currentContext, type RequestContext } from './context.js';
 import { redactEntry } from './redact.js';
 
 export type Logger = winston.Logger;
 
 const WINSTON_KEYS = new Set(['level', 'message', 'service', 'timestamp']);
 
-/** Adds the request's trace and correlation ids and strips sensitive fields from every line. */
+/**
+ * Adds the trace and correlation ids of the request, message or job pass being handled (outside
+ * any, the process's own: see PROCESS_CONTEXT) and strips sensitive fields from every line.
+ */
 const contextAndRedaction = winston.format((info) => {
-  const ctx = currentContext();
-  if (ctx) {
-    info.traceId ??= ctx.traceId;
-    if (ctx.requestId) info.requestId ??= ctx.requestId;
-    if (ctx.correlationId) info.correlationId ??= ctx.correlationId;
-  }
+  const ctx: Pick<RequestContext, 'traceId' | 'correlationId' | 'requestId'> = currentContext() ?? PROCESS_CONTEXT;
+  info.traceId ??= ctx.traceId;
+  info.correlationId ??= ctx.correlationId;
+  if (ctx.requestId) info.requestId ??= ctx.requestId;
   for (const key of Object.keys(info)) {
     if (!WINSTON_KEYS.has(key)) info[key] = redactEntry(key, info[key]);
   }

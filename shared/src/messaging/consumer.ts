@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { runWithContext } from '../logging/context.js';
+import { newSpanId, newTraceId, runWithContext, type RequestContext } from '../logging/context.js';
 import type { Logger } from '../logging/logger.js';
 import { sendConfirmed } from './confirms.js';
 import type { Envelope } from './envelope.js';
@@ -141,13 +140,21 @@ export class ConsumerRunner implements Consumer {
     try {
       envelope = this.deps.schemas.parse(message.content);
     } catch (error) {
-      await this.settle(channel, message, () => this.park(channel, message, UNKNOWN_TYPE, 'poison', attempt, error));
+      await runWithContext(unreadableContext(message), () =>
+        this.settle(channel, message, () => this.park(channel, message, UNKNOWN_TYPE, 'poison', attempt, error)),
+      );
       return;
     }
+    // Every line about this delivery (handled, retried, parked) and of its handler carries the message's ids.
+    const context = { traceId: envelope.traceId, spanId: newSpanId(), correlationId: envelope.correlationId };
+    await runWithContext(context, () => this.handleParsed(channel, message, envelope, attempt));
+  }
+
+  private async handleParsed(channel: ConfirmChannel, message: ConsumeMessage, envelope: Envelope, attempt: number): Promise<void> {
     const started = performance.now();
     const timer = this.deps.metrics?.handleDuration.startTimer({ type: envelope.type, queue: this.queue });
     try {
-      await this.runHandler(envelope, attempt);
+      await runWithMessage({ envelope, queue: this.queue, attempt }, () => this.settings.handle(envelope));
       timer?.();
     } catch (error) {
       timer?.();
@@ -158,14 +165,9 @@ export class ConsumerRunner implements Consumer {
       return;
     }
     this.deps.metrics?.consumed.inc({ type: envelope.type, queue: this.queue });
-    this.deps.logger.debug('message handled', { queue: this.queue, type: envelope.type, messageId: envelope.messageId, attempt, ms: Math.round(performance.now() - started) });
+    // At info: one line per message handled is what lets a checkout be followed hop by hop.
+    this.deps.logger.info('message handled', { queue: this.queue, type: envelope.type, messageId: envelope.messageId, attempt, ms: Math.round(performance.now() - started) });
     await this.settle(channel, message);
-  }
-
-  /** Log lines of the handler carry the message's trace and correlation ids. */
-  private runHandler(envelope: Envelope, attempt: number): Promise<void> {
-    const context = { traceId: envelope.traceId, spanId: randomBytes(8).toString('hex'), correlationId: envelope.correlationId };
-    return runWithContext(context, () => runWithMessage({ envelope, queue: this.queue, attempt }, () => this.settings.handle(envelope)));
   }
 
   private async retry(channel: ConfirmChannel, message: ConsumeMessage, envelope: Envelope, attempt: number, error: unknown): Promise<void> {
@@ -221,4 +223,11 @@ export class ConsumerRunner implements Consumer {
     clearTimeout(timer);
     if (this.inFlight > 0) this.deps.logger.warn('stopped consumer with messages still in hand', { queue: this.queue, inFlight: this.inFlight });
   }
+}
+
+/** A message that can't be parsed has no trustworthy ids: a new trace, correlated by what AMQP says it is. */
+function unreadableContext(message: ConsumeMessage): RequestContext {
+  const { correlationId, messageId } = message.properties as { correlationId?: unknown; messageId?: unknown };
+  const id = typeof correlationId === 'string' && correlationId ? correlationId : typeof messageId === 'string' && messageId ? messageId : 'unknown';
+  return { traceId: newTraceId(), spanId: newSpanId(), correlationId: `unreadable:${id.slice(0, 128)}` };
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Registry } from 'prom-client';
+import { newJobContext, runWithContext } from '../logging/context.js';
 import type { Logger } from '../logging/logger.js';
 import type { Bus } from './bus.js';
 import type { Envelope } from './envelope.js';
@@ -91,7 +92,7 @@ export class OutboxRelay {
     if (!this.started) return;
     this.wakeRequested = true;
     if (Date.now() < this.resumeAt) return;
-    this.running ??= this.drain().finally(() => {
+    this.running ??= runWithContext(newJobContext('outbox-relay'), () => this.drain()).finally(() => {
       this.running = undefined;
       if (this.wakeRequested) this.wake();
     });
@@ -161,13 +162,19 @@ export class OutboxRelay {
     }
   }
 
+  /** The envelope keeps the trace and correlation of the request or message that wrote the row. */
   private publish(envelope: Envelope): Promise<void> {
     const timeoutMs = this.options.confirmTimeoutMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new BrokerUnavailableError(`No confirm within ${timeoutMs} ms`)), timeoutMs);
     });
-    return Promise.race([this.options.bus.publish(envelope), timeout]).finally(() => clearTimeout(timer));
+    const { type, messageId, traceId, correlationId } = envelope;
+    return Promise.race([this.options.bus.publish(envelope), timeout])
+      .then(() => {
+        this.options.logger.debug('message published', { type, messageId, traceId, correlationId });
+      })
+      .finally(() => clearTimeout(timer));
   }
 
   /** A dedicated connection LISTENs; if it drops it is replaced (with backoff) and a round runs to catch up. */
@@ -207,7 +214,7 @@ export class OutboxRelay {
   }
 
   private housekeep(): void {
-    this.purging ??= this.purge().finally(() => {
+    this.purging ??= runWithContext(newJobContext('messaging-purge'), () => this.purge()).finally(() => {
       this.purging = undefined;
     });
   }

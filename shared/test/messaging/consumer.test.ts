@@ -136,6 +136,36 @@ describe('consumers: retries, dead letters, poison, context', () => {
     const line = lines.find((l) => l.message === 'reserving stock');
     expect(line).to.include({ traceId: sent.traceId, correlationId: 'order-42', service: 'test' });
     expect(produced).to.include({ causationId: sent.messageId, correlationId: 'order-42', traceId: sent.traceId });
+    await waitFor('the handled line', () => lines.find((l) => l.message === 'message handled'));
+    expect(lines.find((l) => l.message === 'message handled')).to.include({
+      level: 'info',
+      type: ORDER_PLACED,
+      messageId: sent.messageId,
+      traceId: sent.traceId,
+      correlationId: 'order-42',
+      attempt: 1,
+    });
+  });
+
+  it('when a handler fails, then the retry line carries the message trace and correlation ids', async () => {
+    const { logger, lines } = captureLogger();
+    await bus.close();
+    bus = await openTestBus(broker, { schemas: fixture.schemas, logger });
+    let calls = 0;
+    await bus.consume({
+      queue: broker.track(uniqueName('test.retry-ids'), FAST_RETRIES_MS.length),
+      bindings: [ORDER_PLACED],
+      handle: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('transient');
+      },
+    });
+    const sent = createEnvelope({ type: ORDER_PLACED, data: { orderId: randomUUID(), amount: 1 }, correlationId: 'order-43' });
+    await bus.publish(sent);
+    await waitFor('the retried delivery handled', () => lines.find((l) => l.message === 'message handled'));
+    const retry = lines.find((l) => l.message === 'message handler failed; will retry');
+    expect(retry).to.include({ traceId: sent.traceId, correlationId: 'order-43', messageId: sent.messageId });
+    expect(lines.find((l) => l.message === 'message handled')).to.include({ traceId: sent.traceId, correlationId: 'order-43', attempt: 2 });
   });
 
   it('when a consumer asks for quorum queues, then its queues are quorum queues and retries still come back', async () => {

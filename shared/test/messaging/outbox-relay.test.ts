@@ -7,6 +7,7 @@ import { TestBroker } from '../support/broker.js';
 import { collect, openTestBus, withFaults } from '../support/bus.js';
 import { countRows, openMessagingOrm, truncateMessagingTables } from '../support/database.js';
 import { DATABASE_URL } from '../support/env.js';
+import { runWithContext } from '../../src/logging/context.js';
 import { captureLogger, quietLogger } from '../support/logger.js';
 import { ORDER_PLACED, createTestSchemas } from '../support/schemas.js';
 import { sleep, waitFor } from '../support/wait.js';
@@ -76,6 +77,18 @@ describe('transactional outbox and relay', () => {
     expect(rows[0]!.attempts).to.equal(1);
     await sleep(200);
     expect(received).to.have.length(1);
+  });
+
+  it('when a row is written while a request is handled, then the relay publishes that request\'s trace and correlation, and logs them', async () => {
+    const received = await collect(bus, broker, [ORDER_PLACED]);
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const sent = await runWithContext({ traceId, spanId: '00f067aa0ba902b7', correlationId: 'checkout-1' }, () => placeOrder(3));
+    const { logger, lines } = captureLogger();
+    await startRelay({ logger });
+    await waitFor('the message', () => received.length === 1);
+    expect(received[0]).to.include({ messageId: sent.messageId, traceId, correlationId: 'checkout-1' });
+    await waitFor('the published line', () => lines.find((l) => l.message === 'message published'));
+    expect(lines.find((l) => l.message === 'message published')).to.include({ messageId: sent.messageId, type: ORDER_PLACED, traceId, correlationId: 'checkout-1' });
   });
 
   it('when the transaction rolls back, then neither the state change nor its message exists', async () => {
