@@ -1,7 +1,7 @@
 # The verbs a newcomer types. Each one is a script in scripts/;
 # docs/runbooks/local-stack.md tells how the local stack works.
 .DEFAULT_GOAL := help
-.PHONY: help up down logs test build lint clean demo monitor verify-monitoring
+.PHONY: help up down logs test build lint clean demo monitor verify-monitoring docs
 
 help: ## list the verbs
 	@printf 'make <verb>:\n'
@@ -24,6 +24,9 @@ monitor: ## on a running stack: Prometheus on :9090 and the exporters (node, Pos
 
 test: ## build, lint, typecheck, then every workspace's tests with coverage
 	@scripts/test.sh
+
+docs: ## the API docs into docs/dist: one OpenAPI document, the ReDoc page (/docs), the Postman collection
+	@scripts/docs.sh
 
 build: ## compile TypeScript (npm run build)
 	npm run build
