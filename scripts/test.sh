@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/test.sh (make test): everything CI checks, from a bare machine.
 #   infrastructure → npm ci if node_modules is missing → secrets → provision →
-#   build, lint, typecheck → the monitoring gates (promtool, installed with Debian's
+#   build, lint, typecheck → the OpenAPI lint (Spectral with the OWASP ruleset, .spectral.yaml)
+#   → the monitoring gates (promtool, installed with Debian's
 #   prometheus package when missing: check config, check rules, test rules; and
 #   scripts/monitoring-k8s.mjs --check) → the mocha suites (under c8) of every workspace that
 #   has a .mocharc.json: shared first (env: scripts/env.sh kit test), then each
@@ -11,7 +12,7 @@
 #   a service's src/main.ts does not exist yet.
 # Keeps going after a failure, prints a coverage summary per workspace, and
 # ends with exactly one line `tests: <passed> passed, <failed> failed`.
-# A failed build, lint, typecheck or monitoring gate, and a mocha run that crashed (no
+# A failed build, lint, typecheck, OpenAPI lint or monitoring gate, and a mocha run that crashed (no
 # "passing" line) or exited non-zero without a failing test, count as 1 failed.
 # Exits non-zero if anything failed. Each suite's output: .run/test/<workspace>.log
 set -euo pipefail
@@ -171,6 +172,7 @@ main() {
   gate build npm run build
   gate lint npm run lint
   gate typecheck npm run typecheck
+  gate spectral npm run lint:api
   monitoring_gates
   dashboard_gates
   mapfile -t suites < <(test_workspaces)
