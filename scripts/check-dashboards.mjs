@@ -4,12 +4,14 @@
 //   node scripts/check-dashboards.mjs [--dir <folder>]                     static checks only
 //   node scripts/check-dashboards.mjs --prometheus <url> [--require-data]  and every query through Prometheus
 //   node scripts/check-dashboards.mjs --self-test                          the checker against broken fixtures
+//   ... --panels: also one line per panel (ok / FAIL) and `panels: <p> passed, <f> failed`, a failure
+//   that belongs to no panel (a variable's, the dashboard's) counting as one failed (make verify-monitoring)
 //
 // Static: valid JSON; schemaVersion; a uid, unique across the dashboards; a `datasource` variable
 // (type datasource, Prometheus) used by every panel, target and query variable; unique panel ids (rows'
 // nested panels included); every target has an expr; every expr has balanced brackets, known PromQL
-// functions, only defined variables, and only metric names of METRICS below or of an exporter prefix
-// (a typo fails; a histogram is read through _bucket, _sum or _count).
+// functions, only defined variables, and only metric names of METRICS below: the services' and the
+// exporters' (a typo fails; a histogram is read through _bucket, _sum or _count).
 // --prometheus: every target's expr and every query variable, with the Grafana variables substituted
 // ($__rate_interval 1m, $__interval 15s, $__range 1h, a multi-value variable its "All" value), goes
 // through /api/v1/query and must parse. --require-data: each must also return a sample that is not NaN,
@@ -48,9 +50,22 @@ const SIMPLE = [
   'catalog_reservations_expired_total', 'stock_reservations_rejected_total', 'cache_requests_total',
   'process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes',
 ];
-const METRICS = new Set([...SIMPLE, ...HISTOGRAMS.flatMap((h) => [`${h}_bucket`, `${h}_sum`, `${h}_count`])]);
-// Infrastructure exporters (prometheus-node-exporter, postgres, redis, nginx exporters, rabbitmq_prometheus).
-const EXPORTER_PREFIXES = ['node_', 'pg_', 'redis_', 'nginx_', 'rabbitmq_'];
+// The infrastructure exporters' that the dashboards use (make monitor; names as Debian's
+// prometheus-node-exporter 1.5, -postgres-exporter 0.11, -redis-exporter 1.45, -nginx-exporter 0.11
+// and RabbitMQ 3.10's rabbitmq_prometheus expose them; the queue ones from /metrics/detailed).
+const EXPORTERS = [
+  'node_cpu_seconds_total', 'node_load1', 'node_load5', 'node_load15',
+  'node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes',
+  'node_filesystem_avail_bytes', 'node_filesystem_size_bytes',
+  'node_network_receive_bytes_total', 'node_network_transmit_bytes_total',
+  'pg_stat_database_numbackends', 'pg_stat_database_xact_commit', 'pg_stat_database_xact_rollback', 'pg_database_size_bytes',
+  'redis_commands_processed_total', 'redis_memory_used_bytes', 'redis_keyspace_hits_total', 'redis_keyspace_misses_total',
+  'nginx_http_requests_total', 'nginx_connections_active',
+  'rabbitmq_detailed_queue_messages_ready', 'rabbitmq_detailed_queue_consumers',
+  'rabbitmq_global_messages_received_total', 'rabbitmq_global_messages_delivered_total',
+  'rabbitmq_global_messages_redelivered_total',
+];
+const METRICS = new Set([...SIMPLE, ...EXPORTERS, ...HISTOGRAMS.flatMap((h) => [`${h}_bucket`, `${h}_sum`, `${h}_count`])]);
 
 const FUNCTIONS = new Set(`sum min max avg group stddev stdvar count count_values bottomk topk quantile limitk limit_ratio
   abs absent absent_over_time ceil changes clamp clamp_max clamp_min day_of_month day_of_week day_of_year days_in_month
@@ -143,7 +158,7 @@ function checkExpr(expr, variables, fail) {
   const { metrics, functions } = promqlNames(expr);
   for (const fn of functions) if (!FUNCTIONS.has(fn)) fail(`unknown PromQL function ${fn}()`);
   for (const metric of metrics) {
-    if (!METRICS.has(metric) && !EXPORTER_PREFIXES.some((p) => metric.startsWith(p))) fail(`unknown metric ${metric}`);
+    if (!METRICS.has(metric)) fail(`unknown metric ${metric}`);
   }
 }
 
@@ -304,6 +319,16 @@ async function selfTest() {
   expectExactly('fixtures (static)', await check(FIXTURES), expected.static);
   expectExactly('dashboards (static)', await check(DASHBOARDS), []);
 
+  // --panels: a panel named by a failure is FAIL, each failure that names no panel one more FAIL,
+  // and a clean dashboard's panels are all ok.
+  const fixtureFailures = await check(FIXTURES);
+  const named = new Set(fixtureFailures.map((f) => /^(.*?: panel \S+ ".*?")(:| target )/.exec(f)?.[1]).filter(Boolean));
+  const unnamed = fixtureFailures.filter((f) => !/: panel \S+ ".*?"(:| target )/.test(f)).length;
+  const fixturePanels = panelResults(FIXTURES, fixtureFailures);
+  if (fixturePanels.failed !== named.size + unnamed) problems.push(`--panels on the fixtures: ${fixturePanels.failed} failed, expected ${named.size} panels + ${unnamed} other failures`);
+  const cleanPanels = panelResults(DASHBOARDS, []);
+  if (cleanPanels.failed !== 0 || cleanPanels.passed === 0) problems.push(`--panels on clean dashboards: ${cleanPanels.passed} passed, ${cleanPanels.failed} failed`);
+
   // A fake Prometheus: refuses a query with an unbalanced bracket or a $ left in it (as the real one does),
   // answers one sample when the query names a metric it has (or has a vector() fallback), nothing
   // otherwise; metadata likewise.
@@ -341,6 +366,35 @@ async function selfTest() {
   return problems;
 }
 
+/**
+ * One result per panel (rows aside): FAIL when a failure names it, ok otherwise; failures that name
+ * no panel are results of their own. Returns the lines and the counts.
+ */
+function panelResults(dir, failures) {
+  const left = new Set(failures);
+  const lines = [];
+  let passed = 0;
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'expected-failures.json').sort()) {
+    const file = relative(ROOT, join(dir, name));
+    let dashboard;
+    try {
+      dashboard = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    } catch {
+      continue; // its parse failure is in `failures`, reported below
+    }
+    for (const panel of allPanels(dashboard)) {
+      if (panel?.type === 'row') continue;
+      const where = `${file}: panel ${panel?.id} "${panel?.title}"`;
+      const own = failures.filter((f) => f.startsWith(`${where}:`) || f.startsWith(`${where} target `));
+      for (const f of own) left.delete(f);
+      if (own.length === 0) passed += 1;
+      lines.push(own.length === 0 ? `ok   ${where}` : `FAIL ${where}\n${own.map((f) => `       ${f.slice(where.length)}`).join('\n')}`);
+    }
+  }
+  for (const f of left) lines.push(`FAIL ${f}`);
+  return { lines, passed, failed: lines.length - passed };
+}
+
 async function main(argv) {
   const options = { dir: DASHBOARDS };
   for (let i = 0; i < argv.length; i++) {
@@ -349,8 +403,9 @@ async function main(argv) {
     else if (arg === '--require-data') options.requireData = true;
     else if (arg === '--dir') options.dir = resolve(argv[++i]);
     else if (arg === '--self-test') options.selfTest = true;
+    else if (arg === '--panels') options.panels = true;
     else {
-      console.error(`usage: ${basename(process.argv[1])} [--dir <folder>] [--prometheus <url> [--require-data]] | --self-test (unknown: ${arg})`);
+      console.error(`usage: ${basename(process.argv[1])} [--dir <folder>] [--prometheus <url> [--require-data]] [--panels] | --self-test (unknown: ${arg})`);
       return 2;
     }
   }
@@ -366,6 +421,12 @@ async function main(argv) {
   }
   const failures = await check(options.dir, options);
   const what = options.prometheus ? `static checks and queries against ${options.prometheus}${options.requireData ? ' (data required)' : ''}` : 'static checks';
+  if (options.panels) {
+    const { lines, passed, failed } = panelResults(options.dir, failures);
+    for (const line of lines) console.log(line);
+    console.log(`panels: ${passed} passed, ${failed} failed (${what})`);
+    return failed ? 1 : 0;
+  }
   if (failures.length) {
     console.error(`dashboards: ${failures.length} failure(s) (${what}):`);
     for (const f of failures) console.error(`  ${f}`);
