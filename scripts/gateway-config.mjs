@@ -13,9 +13,13 @@
 // Exact matches one path, the longest match wins.
 // --status-listen adds a second server with nginx's connection counters at /stub_status, for
 // make monitor's nginx exporter; optional, so a second gateway (the acceptance suite's) can leave it out.
+// --static <service>=<dir> serves a backend Service's paths from files under <dir>, laid out as the
+// URLs (e.g. <dir>/openapi.json for /openapi.json). The Service docs, which serves the API docs in
+// the cluster (k8s/base/docs.yaml), is by default this checkout's docs/dist, built by make docs.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import process from 'node:process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 
@@ -23,6 +27,9 @@ const BODY_SIZE_ANNOTATION = 'nginx.ingress.kubernetes.io/proxy-body-size';
 const SAFE_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 const SAFE_NAME = /^[a-z][-a-z0-9]*$/; // a Kubernetes Service name (DNS-1035 label)
 const SAFE_SIZE = /^[0-9]+[kKmMgG]?$/;
+const DOCS_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../docs/dist');
+// nginx reads no mime.types here (no /etc/nginx): the types the static files have.
+const STATIC_TYPES = 'types { text/html html; application/javascript js; application/json json; text/css css; }';
 
 // Same shape as the services' problems; nginx fills $request_id in when it answers.
 const problem = (status, title, code) =>
@@ -40,6 +47,7 @@ function readArgs() {
       dir: { type: 'string' },
       listen: { type: 'string', default: '127.0.0.1:8080' },
       'status-listen': { type: 'string' },
+      static: { type: 'string', multiple: true, default: [] },
     },
     allowPositionals: true,
   });
@@ -52,11 +60,21 @@ function readArgs() {
     if (!match) fail(`expected <service>=<port>, got '${pair}'`);
     ports.set(match[1], Number(match[2]));
   }
+  const statics = new Map();
+  for (const pair of values.static) {
+    const match = /^([a-z][-a-z0-9]*)=(.+)$/.exec(pair);
+    if (!match) fail(`expected --static <service>=<dir>, got '${pair}'`);
+    statics.set(match[1], resolve(match[2]));
+  }
+  if (!ports.has('docs') && !statics.has('docs')) statics.set('docs', DOCS_DIST);
+  for (const [name, folder] of statics) {
+    if (!SAFE_PATH.test(folder)) fail(`--static ${name}: '${folder}' has characters this generator does not accept`);
+  }
   for (const option of ['listen', 'status-listen']) {
     const value = values[option];
     if (value !== undefined && !/^[0-9.]+:[0-9]{1,5}$/.test(value)) fail(`--${option} must be <ip>:<port>, got '${value}'`);
   }
-  return { ingressFile: resolve(values.ingress), dir: resolve(values.dir), listen: values.listen, statusListen: values['status-listen'], ports };
+  return { ingressFile: resolve(values.ingress), dir: resolve(values.dir), listen: values.listen, statusListen: values['status-listen'], ports, statics };
 }
 
 function loadIngress(file) {
@@ -93,9 +111,9 @@ function routesOf(ingress) {
   return routes;
 }
 
-// One route → nginx location blocks (ImplementationSpecific is a prefix, as in ingress-nginx).
-function locationsOf({ path, pathType, service }) {
-  const pass = `proxy_pass http://${service};`;
+// One route → nginx location blocks (ImplementationSpecific is a prefix, as in ingress-nginx);
+// `pass` is what each block does: proxy to the Service, or serve its files.
+function locationsOf({ path, pathType }, pass) {
   if (pathType === 'Exact') return [[`= ${path}`, pass]];
   const prefix = path.replace(/\/+$/, '');
   if (prefix === '') return [['/', pass]];
@@ -119,7 +137,11 @@ const statusServer = (statusListen) => `
     }
   }`;
 
-function render({ ingressFile, dir, listen, statusListen, ports }, ingress, routes) {
+// A static backend: the files under `root`, a folder's index.html for the folder (/docs → /docs/index.html).
+const staticBody = (root) =>
+  `root ${root};\n      ${STATIC_TYPES}\n      add_header Cache-Control "no-cache" always;\n      try_files $uri $uri/index.html =404;`;
+
+function render({ ingressFile, dir, listen, statusListen, ports, statics }, ingress, routes) {
   const bodySize = String(ingress.metadata?.annotations?.[BODY_SIZE_ANNOTATION] ?? '1m');
   if (!SAFE_SIZE.test(bodySize)) fail(`${BODY_SIZE_ANNOTATION}: '${bodySize}' is not a size`);
 
@@ -127,12 +149,17 @@ function render({ ingressFile, dir, listen, statusListen, ports }, ingress, rout
   const skipped = [];
   const used = new Set();
   for (const route of routes) {
-    if (!ports.has(route.service)) {
+    let pass;
+    if (ports.has(route.service)) {
+      used.add(route.service);
+      pass = `proxy_pass http://${route.service};`;
+    } else if (statics.has(route.service)) {
+      pass = staticBody(statics.get(route.service));
+    } else {
       skipped.push(route);
       continue;
     }
-    used.add(route.service);
-    for (const [match, body] of locationsOf(route)) {
+    for (const [match, body] of locationsOf(route, pass)) {
       if (locations.has(match) && locations.get(match) !== body) fail(`path ${route.path} goes to two different services`);
       locations.set(match, body);
     }

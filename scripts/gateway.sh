@@ -4,6 +4,7 @@
 # as k8s/base/ingress.yaml does. Everything it uses is under .run/nginx
 # (nginx.conf, nginx.pid, error.log, access.log, tmp/); /etc/nginx is not read.
 # Its connection counters (stub_status, for make monitor) are on 127.0.0.1:$GATEWAY_STATUS_PORT (8081).
+# The Ingress' docs Service (/openapi.json, /docs) is served from docs/dist, which make docs builds.
 #   config  regenerate .run/nginx/nginx.conf from the Ingress and check it (nginx -t)
 #   start   config, then start nginx, or reload it if ours already runs
 #   stop    stop our nginx (SIGQUIT: finish open requests; SIGKILL after 15 s)
@@ -29,7 +30,8 @@ config() {
   done
   mkdir -p "$NGINX_DIR/tmp"
   node "$ROOT/scripts/gateway-config.mjs" --ingress "$INGRESS_FILE" --dir "$NGINX_DIR" \
-    --listen "127.0.0.1:$GATEWAY_PORT" --status-listen "127.0.0.1:$GATEWAY_STATUS_PORT" "${maps[@]}"
+    --listen "127.0.0.1:$GATEWAY_PORT" --status-listen "127.0.0.1:$GATEWAY_STATUS_PORT" \
+    --static "docs=$ROOT/docs/dist" "${maps[@]}"
   run_nginx -t -q || die "nginx rejected $CONF"
 }
 

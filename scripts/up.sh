@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/up.sh (make up): the whole local stack, from any state, idempotently.
-#   infrastructure → npm ci → secrets → provision → build → migrations →
-#   admin account → seeds (scripts/seed.d/*) → services → gateway → wait until
+#   infrastructure → npm ci → secrets → provision → build → API docs (scripts/docs.sh
+#   if-stale: /docs, /openapi.json) → migrations → admin account → seeds (scripts/seed.d/*) →
+#   services → gateway → wait until
 #   every /health/ready answers 200 (UP_TIMEOUT, 60 s) → print the URLs.
 # Running it again starts only what is not running (and reloads the gateway).
 set -euo pipefail
@@ -114,6 +115,7 @@ print_urls() {
   local svc
   printf '\nThe local stack is up.\n'
   printf '  %-9s %s\n' gateway "http://localhost:$GATEWAY_PORT  (routes: k8s/base/ingress.yaml)"
+  printf '  %-9s %s\n' docs "http://localhost:$GATEWAY_PORT/docs  (API reference; /openapi.json; make docs rebuilds it)"
   for svc in $(services); do
     printf '  %-9s %s\n' "$svc" "http://127.0.0.1:$(service_port "$svc")  (log: .run/logs/$svc.log)"
   done
@@ -127,6 +129,7 @@ main() {
   "$SCRIPTS/secrets.sh"
   "$SCRIPTS/provision.sh"
   build
+  "$SCRIPTS/docs.sh" if-stale
   migrate
   create_admin
   run_seeds
