@@ -46,7 +46,7 @@ describe('log context: where traceId and correlationId come from', () => {
         headers: { traceparent: `00-${TRACE}-00f067aa0ba902b7-01`, 'x-correlation-id': 'basket-7:checkout' },
       });
       expect(res.headers.get('x-correlation-id')).to.equal('basket-7:checkout');
-      expect(res.headers.get('traceparent')).to.match(new RegExp(`^00-${TRACE}-[0-9a-f]{16}-01$`));
+      expect(res.headers.get('traceparent')?.split('-')[1]).to.equal(TRACE);
       expect(memory.lines.map((l) => [l.message, l.traceId, l.correlationId])).to.deep.equal([
         ['thing made', TRACE, 'basket-7:checkout'],
         ['request', TRACE, 'basket-7:checkout'],
