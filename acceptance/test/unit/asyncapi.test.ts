@@ -13,7 +13,7 @@ import { EVENTS_DIR, declaredQueues, messageTypes, publishedTypes } from '../sup
 
 const DOC = join(EVENTS_DIR, 'asyncapi.yaml');
 /** Errors and warnings; information and hints (severity 2, 3) are advice. */
-const serious = (diagnostics: { severity: number }[]) => diagnostics.filter((d) => d.severity <= 1);
+const serious = <T extends { severity: number }>(diagnostics: T[]): T[] => diagnostics.filter((d) => d.severity <= 1);
 
 function serviceOf(op: OperationInterface): string {
   const tags = op.tags().all().map((t) => t.name());
