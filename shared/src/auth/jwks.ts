@@ -9,8 +9,12 @@ import { ACCESS_TOKEN, type KeyResolver } from './verifier.js';
 export const JWKS_CACHE = {
   /** A fetched key set is trusted this long; a key removed from the JWKS is dropped by then. */
   maxAgeMs: 10 * 60_000,
-  /** A kid not in the cached set fetches the set again, at most once per this period. */
-  cooldownMs: 30_000,
+  /**
+   * A kid not in the cached set fetches the set again, at most once per this period. Short, so a
+   * verifier that fetched just before a rotation takes the new key within seconds; one small GET
+   * per 5 s is the most a flood of made-up kids can cost the customer service.
+   */
+  cooldownMs: 5_000,
   timeoutMs: 3_000,
 };
 
