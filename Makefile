@@ -22,6 +22,9 @@ demo: ## on a running stack (make up): one shopper's checkout story, a declined 
 monitor: ## on a running stack: Prometheus on :9090 and the exporters (node, PostgreSQL, Redis, nginx, RabbitMQ)
 	@scripts/monitor.sh start
 
+verify-monitoring: ## every dashboard panel has data: stack (make up if down), make monitor, a short load, each panel through Prometheus
+	@scripts/verify-monitoring.sh
+
 test: ## build, lint, typecheck, then every workspace's tests with coverage
 	@scripts/test.sh
 
