@@ -1,7 +1,7 @@
 # The verbs a newcomer types. Each one is a script in scripts/;
 # docs/runbooks/local-stack.md tells how the local stack works.
 .DEFAULT_GOAL := help
-.PHONY: help up down logs test build lint clean demo monitor verify-monitoring docs
+.PHONY: help up down logs test build lint clean demo load monitor verify-monitoring docs
 
 help: ## list the verbs
 	@printf 'make <verb>:\n'
@@ -24,6 +24,9 @@ monitor: ## on a running stack: Prometheus on :9090 and the exporters (node, Pos
 
 verify-monitoring: ## every dashboard panel has data: stack (make up if down), make monitor, a short load, each panel through Prometheus
 	@scripts/verify-monitoring.sh
+
+load: ## on a running stack (make up): Locust load through the gateway; reports in reports/load/ (LOAD_USERS, LOAD_DURATION, ...)
+	@scripts/load.sh
 
 test: ## build, lint, typecheck, then every workspace's tests with coverage
 	@scripts/test.sh
