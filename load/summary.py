@@ -10,6 +10,7 @@ passed is Locust's exit code, which scripts/load.sh keeps.
 import csv
 import json
 import pathlib
+import re
 import sys
 
 
@@ -32,9 +33,16 @@ def table(rows: list[dict[str, str]], first: str) -> list[str]:
     return out
 
 
+def unwrap(error: str) -> str:
+    """Locust's CatchResponseError('HTTP 500 ...') → HTTP 500 ..."""
+    match = re.fullmatch(r"CatchResponseError\((['\"])(.*)\1\)", error)
+    return match.group(2) if match else error
+
+
 def summarise(report_dir: pathlib.Path, facts: list[str]) -> tuple[str, int]:
     stats = read(report_dir / "locust_stats.csv")
     failures = read(report_dir / "locust_failures.csv")
+    exceptions = read(report_dir / "locust_exceptions.csv")
     total_file = report_dir / "locust_http_total.json"
     total = json.loads(total_file.read_text(encoding="utf-8")) if total_file.exists() else None
     http = sorted((r for r in stats if r["Type"] not in ("", "SAGA")), key=lambda r: (r["Name"].split(" ", 1)[1], r["Name"]))
@@ -64,9 +72,12 @@ def summarise(report_dir: pathlib.Path, facts: list[str]) -> tuple[str, int]:
     lines += ["", "## Errors", ""]
     if failures:
         lines += ["| count | request | error |", "|---:|---|---|"]
-        lines += [f"| {f['Occurrences']} | {f['Name']} | {f['Error']} |" for f in sorted(failures, key=lambda f: -int(f["Occurrences"]))]
+        lines += [f"| {f['Occurrences']} | {f['Name']} | {unwrap(f['Error'])} |" for f in sorted(failures, key=lambda f: -int(f["Occurrences"]))]
     else:
         lines.append("none")
+    if exceptions:
+        lines += ["", "## Exceptions in the load script (tracebacks in locust_exceptions.csv)", "", "| count | exception |", "|---:|---|"]
+        lines += [f"| {e['Count']} | {e['Message']} |" for e in exceptions]
     return "\n".join(lines) + "\n", 0
 
 
