@@ -511,7 +511,7 @@ class Shopper(FastHttpUser):
         placed = self.checkout("tok_visa")
         if not placed:
             return
-        order = self.follow("checkout then cancel", placed[1], done=lambda o: True)
+        order = self.follow("state when the customer cancels", placed[1], done=lambda o: True)
         if not order or order["status"] == "cancelled":
             return
         self.call("POST", "/api/v1/orders/{orderId}/cancel", (202,), token=self.token,
