@@ -19,7 +19,7 @@ ACCEPTANCE_GATEWAY_PORT=18080
 
 # service_env <service> <dev|test|acceptance>: prints KEY=value lines.
 service_env() {
-  local svc="$1" mode="$2" db vhost redis_db node_env pw amqp_pw port="" jwt_file="" jwt_kid=""
+  local svc="$1" mode="$2" db vhost redis_db node_env pw amqp_pw port="" jwt_file="" jwt_previous=""
   local port_offset=0 gateway_port="$GATEWAY_PORT"
   case "$mode" in
     dev)  node_env=development; db="$svc";      vhost=commerce;      redis_db=0 ;;
@@ -40,7 +40,7 @@ service_env() {
   amqp_pw="$(secret AMQP_PASSWORD)" || return 1
   if [ "$svc" = customer ]; then
     jwt_file="$(secret JWT_PRIVATE_KEY_FILE)" || return 1
-    jwt_kid="$(secret JWT_KEY_ID)" || return 1
+    jwt_previous="$(secret JWT_PREVIOUS_KEYS_DIR)" || return 1
   fi
 
   kv NODE_ENV "$node_env"
@@ -52,7 +52,7 @@ service_env() {
   [ "$svc" = kit ] && return 0
   if [ "$svc" = customer ]; then
     kv JWT_PRIVATE_KEY_FILE "$jwt_file"
-    kv JWT_KEY_ID "$jwt_kid"
+    kv JWT_PREVIOUS_KEYS_DIR "$jwt_previous"
   fi
   kv JWKS_URL "http://127.0.0.1:$(( $(service_port customer) + port_offset ))/api/v1/auth/jwks.json"
   kv CORS_ORIGINS "http://localhost:$gateway_port"

@@ -3,16 +3,19 @@
 # Generates the local stack's secrets once, in .run/ (git-ignored):
 #   .run/secrets.env                      KEY=value lines, mode 600
 #   .run/secrets/jwt-es256-private.pem    ES256 (P-256) signing key, PKCS#8, mode 600
-#   .run/secrets/jwt-es256-public.pem     its public key (SPKI)
+#   .run/secrets/jwt-es256-public.pem     its public key (SPKI), rewritten every run
+#   .run/secrets/jwt-previous/            retired signing keys (public), kept published
+#                                         for a while by the customer service
 # Never overwrites: an existing value or key is kept; only missing ones are
 # added (a new service gets its password the first run after it appears).
-# Prints no secret.
+# scripts/rotate-jwt-key.sh replaces the signing key. Prints no secret.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PRIVATE_KEY="$SECRETS_DIR/jwt-es256-private.pem"
 PUBLIC_KEY="$SECRETS_DIR/jwt-es256-public.pem"
+PREVIOUS_KEYS_DIR="$SECRETS_DIR/jwt-previous"
 
 has_key() { [ -f "$SECRETS_FILE" ] && grep -qE "^$1=" "$SECRETS_FILE"; }
 
@@ -35,29 +38,25 @@ create_files() {
   chmod 600 "$SECRETS_FILE"
 }
 
-# kid = RFC 7638 JWK thumbprint of the public key: it changes exactly when the key does.
-key_thumbprint() {
-  node --input-type=module -e '
-    import { createPublicKey, createHash } from "node:crypto";
-    import { readFileSync } from "node:fs";
-    const { crv, kty, x, y } = createPublicKey(readFileSync(process.argv[1])).export({ format: "jwk" });
-    console.log(createHash("sha256").update(JSON.stringify({ crv, kty, x, y })).digest("base64url"));
-  ' "$1"
-}
-
 ensure_jwt_key() {
   if [ ! -e "$PRIVATE_KEY" ]; then
-    has_key JWT_KEY_ID && die "$SECRETS_FILE has a JWT_KEY_ID but $PRIVATE_KEY is gone: restore the key, or delete the JWT_* lines to make a new one"
+    has_key JWT_PRIVATE_KEY_FILE && die "$PRIVATE_KEY is gone: restore the key, or delete the JWT_PRIVATE_KEY_FILE line to make a new one (every access token in flight then fails)"
     (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$PRIVATE_KEY" 2>/dev/null)
     log "created the ES256 signing key $PRIVATE_KEY"
   fi
   chmod 600 "$PRIVATE_KEY"
-  if [ ! -e "$PUBLIC_KEY" ]; then
-    openssl pkey -in "$PRIVATE_KEY" -pubout -out "$PUBLIC_KEY"
-    chmod 644 "$PUBLIC_KEY"
-  fi
+  # From the private key every time: after a rotation it still matches.
+  openssl pkey -in "$PRIVATE_KEY" -pubout -out "$PUBLIC_KEY"
+  chmod 644 "$PUBLIC_KEY"
+  mkdir -p "$PREVIOUS_KEYS_DIR"
+  chmod 700 "$PREVIOUS_KEYS_DIR"
   add_key JWT_PRIVATE_KEY_FILE "$PRIVATE_KEY"
-  has_key JWT_KEY_ID || add_key JWT_KEY_ID "$(key_thumbprint "$PUBLIC_KEY")"
+  add_key JWT_PREVIOUS_KEYS_DIR "$PREVIOUS_KEYS_DIR"
+  # The kid is the key's thumbprint, worked out by the customer service; a stored one would go stale at the first rotation.
+  if has_key JWT_KEY_ID; then
+    sed -i '/^JWT_KEY_ID=/d' "$SECRETS_FILE"
+    info "removed JWT_KEY_ID (the customer service derives the kid from the key)"
+  fi
 }
 
 main() {

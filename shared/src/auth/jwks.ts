@@ -29,6 +29,11 @@ export function remoteKeys(jwksUri: string, cache: Partial<typeof JWKS_CACHE> = 
   return async (kid) => KeyObject.from(await keySet({ alg: ACCESS_TOKEN.algorithm, kid }));
 }
 
+/** The public half of a private key, or the key itself when it is public already (createPublicKey refuses those). */
+function publicOf(key: KeyObject): KeyObject {
+  return key.type === 'public' ? key : createPublicKey(key);
+}
+
 export interface PublicJwk {
   kty: string;
   crv: string;
@@ -41,21 +46,21 @@ export interface PublicJwk {
 
 /** Only the public members are copied: the private scalar `d` can never reach the JWKS. */
 export function toPublicJwk(key: KeyObject, kid: string): PublicJwk {
-  const jwk = createPublicKey(key).export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y: string };
+  const jwk = publicOf(key).export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y: string };
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: ACCESS_TOKEN.algorithm, use: 'sig' };
 }
 
 /** The RFC 7638 thumbprint of the (public) key: a kid that changes exactly when the key does. */
 export function keyThumbprint(key: KeyObject): Promise<string> {
-  const { kty, crv, x, y } = createPublicKey(key).export({ format: 'jwk' });
+  const { kty, crv, x, y } = publicOf(key).export({ format: 'jwk' });
   return calculateJwkThumbprint({ kty, crv, x, y }, 'sha256');
 }
 
-/** Keys known in-process (the issuer verifies its own tokens without a network hop). */
+/** Keys known in-process, private or public (the issuer verifies its own tokens without a network hop). */
 export function localKeys(keys: Map<string, KeyObject>): KeyResolver {
   return async (kid) => {
     const key = keys.get(kid);
     if (!key) throw new Error(`unknown kid ${kid}`);
-    return createPublicKey(key);
+    return publicOf(key);
   };
 }

@@ -11,6 +11,8 @@ export interface SigningKey {
 
 /** A former signing key: only its public half is kept, to verify the tokens it signed. */
 export interface RetiredKey {
+  /** Its file in JWT_PREVIOUS_KEYS_DIR. */
+  file: string;
   kid: string;
   publicKey: KeyObject;
   retiredAt: Date;
@@ -33,7 +35,7 @@ export function retiredFileName(retiredAt: Date, kid: string): string {
 }
 
 /** Until when a retired key is published and accepted: every token it signed has expired by then, plus the grace. */
-export function verifiableUntil(key: RetiredKey, ttlSeconds: number, graceSeconds: number): Date {
+export function verifiableUntil(key: Pick<RetiredKey, 'retiredAt'>, ttlSeconds: number, graceSeconds: number): Date {
   return new Date(key.retiredAt.getTime() + (ttlSeconds + graceSeconds) * 1000);
 }
 
@@ -60,7 +62,7 @@ export async function loadRetiredKeys(dir: string): Promise<RetiredKey[]> {
     // eslint-disable-next-line security/detect-non-literal-fs-filename -- a file of the operator's directory
     const publicKey = createPublicKey(readFileSync(join(dir, name)));
     assertEs256(publicKey, `JWT_PREVIOUS_KEYS_DIR/${name}`);
-    keys.push({ kid: await keyThumbprint(publicKey), publicKey, retiredAt: new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!)) });
+    keys.push({ file: join(dir, name), kid: await keyThumbprint(publicKey), publicKey, retiredAt: new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!)) });
   }
   return keys;
 }
