@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test.sh (make test): everything CI checks, from a bare machine.
-#   infrastructure → npm ci if node_modules is missing → secrets → provision →
+#   infrastructure → npm ci if node_modules is missing → the examples' tools (curl, jq,
+#   python3-requests) → secrets → provision →
 #   build, lint, typecheck → the OpenAPI lint (Spectral with the OWASP ruleset, .spectral.yaml)
 #   → the monitoring gates (promtool, installed with Debian's
 #   prometheus package when missing: check config, check rules, test rules; and
@@ -29,8 +30,17 @@ COVERAGE=()   # one line per suite
 prepare() {
   "$SCRIPTS/infra.sh" ensure
   install_deps if-missing
+  ensure_example_tools
   "$SCRIPTS/secrets.sh"
   "$SCRIPTS/provision.sh"
+}
+
+# The client examples (docs/examples), which the acceptance suite runs, use curl, jq and Debian's
+# python3 with requests. A failed install is not fatal here: that test names what is missing.
+ensure_example_tools() {
+  have curl && have jq && /usr/bin/python3 -c 'import requests' 2>/dev/null && return 0
+  install_debian_packages curl jq python3-requests ||
+    warn "apt-get failed installing curl, jq, python3-requests (see ${LOG_DIR#"$ROOT"/}/apt.log)"
 }
 
 # gate <name> <command...>: build, lint, typecheck, config checks.
