@@ -2,8 +2,8 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { keyThumbprint } from '@commerce/shared';
-import { loadCustomerConfig } from '../config.js';
+import { keyThumbprint, loadConfig } from '@commerce/shared';
+import { customerConfig } from '../config.js';
 import { loadKeyRing, retiredFileName, verifiableUntil } from '../auth/signing-keys.js';
 
 /**
@@ -13,6 +13,7 @@ import { loadKeyRing, retiredFileName, verifiableUntil } from '../auth/signing-k
  * to a kept key). Retired keys past their window are deleted. The service signs with the new key
  * from its next start. Prints kids only, never key material.
  *   rotate-signing-key [--to FILE]
+ * Reads only JWT_PRIVATE_KEY_FILE, JWT_PREVIOUS_KEYS_DIR, ACCESS_TOKEN_TTL_SECONDS and JWT_PREVIOUS_KEY_GRACE_SECONDS.
  * Exit codes: 0 rotated (or already current), 2 usage or configuration error.
  */
 function fail(message: string): never {
@@ -27,7 +28,15 @@ const { values } = (() => {
     return fail(`${(error as Error).message}\nusage: rotate-signing-key [--to FILE]`);
   }
 })();
-const config = loadCustomerConfig();
+// Only the key settings: an operator can run it on a Secret's files, with no database or broker in reach.
+const { JWT_PRIVATE_KEY_FILE, JWT_PREVIOUS_KEYS_DIR, JWT_PREVIOUS_KEY_GRACE_SECONDS, ACCESS_TOKEN_TTL_SECONDS } = customerConfig;
+const config = (() => {
+  try {
+    return loadConfig({ JWT_PRIVATE_KEY_FILE, JWT_PREVIOUS_KEYS_DIR, JWT_PREVIOUS_KEY_GRACE_SECONDS, ACCESS_TOKEN_TTL_SECONDS });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
 const dir = config.JWT_PREVIOUS_KEYS_DIR;
 // Without it the old key would vanish from the JWKS and every access token in flight with it.
 if (!dir) fail('JWT_PREVIOUS_KEYS_DIR is not set: the retired key would have nowhere to stay published');

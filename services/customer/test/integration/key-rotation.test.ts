@@ -30,7 +30,8 @@ function keyDirectory() {
   return { dir, env, firstKid: keyThumbprint(first), backup: join(dir, 'first-backup.pem'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-const rotate = (env: Record<string, string>, args: string[] = []) => runNode('src/cli/rotate-signing-key.ts', args, { ...process.env, ...env });
+// Only the key settings, as an operator runs it on a Kubernetes Secret's files: no database, broker or Redis.
+const rotate = (env: Record<string, string>, args: string[] = []) => runNode('src/cli/rotate-signing-key.ts', args, { PATH: process.env.PATH, ...env });
 const kidOf = (token: string) => jwt.decode(token, { complete: true })?.header.kid;
 
 describe('signing-key rotation (rotate-signing-key, then a restart)', () => {
@@ -126,12 +127,14 @@ describe('signing-key rotation (rotate-signing-key, then a restart)', () => {
     expect(rotate(k.env, ['--to', k.backup]).stdout).to.contain('already the current key, nothing changed');
   });
 
-  it('when there is no JWT_PREVIOUS_KEYS_DIR, then the command refuses and the key stays as it was', () => {
+  it('when JWT_PREVIOUS_KEYS_DIR or the key file is not configured, then the command refuses (exit 2) and the key stays as it was', () => {
     const k = keys();
     const key = readFileSync(k.env.JWT_PRIVATE_KEY_FILE, 'utf8');
     const run = rotate({ ...k.env, JWT_PREVIOUS_KEYS_DIR: '' });
     expect(run.status).to.equal(2);
     expect(run.stderr).to.contain('JWT_PREVIOUS_KEYS_DIR is not set');
     expect(readFileSync(k.env.JWT_PRIVATE_KEY_FILE, 'utf8')).to.equal(key);
+    const missing = rotate({ JWT_PREVIOUS_KEYS_DIR: k.env.JWT_PREVIOUS_KEYS_DIR });
+    expect([missing.status, missing.stderr]).to.deep.equal([2, 'rotate-signing-key: Invalid configuration: JWT_PRIVATE_KEY_FILE is missing\n']);
   });
 });
