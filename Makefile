@@ -1,7 +1,7 @@
 # The verbs a newcomer types. Each one is a script in scripts/;
 # docs/runbooks/local-stack.md tells how the local stack works.
 .DEFAULT_GOAL := help
-.PHONY: help up down logs test build lint clean demo load monitor verify-monitoring docs
+.PHONY: help up down logs test build lint clean demo load monitor verify-monitoring docs trace
 
 help: ## list the verbs
 	@printf 'make <verb>:\n'
@@ -15,6 +15,9 @@ down: ## stop the services, the gateway and the monitoring (PostgreSQL, RabbitMQ
 
 logs: ## follow the services' logs (scripts/logs.sh gateway: the gateway's)
 	@scripts/logs.sh
+
+trace: ## ID=<traceId|correlationId|orderId>: that checkout's log lines from every service, in time order
+	@scripts/trace.sh "$(ID)"
 
 demo: ## on a running stack (make up): one shopper's checkout story, a declined card, an out-of-stock order
 	@scripts/demo.sh
