@@ -67,10 +67,10 @@ renameSync(temporary, config.JWT_PRIVATE_KEY_FILE);
 const ttl = config.ACCESS_TOKEN_TTL_SECONDS;
 const grace = config.JWT_PREVIOUS_KEY_GRACE_SECONDS;
 for (const key of ring.retired) {
-  // Rolled back to: it is the current key now. Past its window: no token it signed is valid any more.
+  // Rotated to (a rollback, or a key published ahead): it is the current key now. Past its window: no token it signed is valid any more.
   if (key.kid === nextKid || verifiableUntil(key, ttl, grace) <= now) {
     rmSync(key.file);
-    process.stdout.write(`removed ${key.kid} (${key.kid === nextKid ? 'current again' : 'past its window'})\n`);
+    process.stdout.write(`removed ${key.kid} (${key.kid === nextKid ? 'now the current key' : 'past its window'})\n`);
   }
 }
 process.stdout.write(

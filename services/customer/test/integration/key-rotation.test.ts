@@ -118,7 +118,7 @@ describe('signing-key rotation (rotate-signing-key, then a restart)', () => {
     const secondKid = /^signing (\S+)/m.exec(first.stdout)?.[1];
     const back = rotate(k.env, ['--to', k.backup]);
     expect(back.status, back.stderr).to.equal(0);
-    expect(back.stdout).to.contain(`signing ${await k.firstKid}`).and.contain(`retired ${secondKid}`).and.contain(`removed ${await k.firstKid} (current again)`);
+    expect(back.stdout).to.contain(`signing ${await k.firstKid}`).and.contain(`retired ${secondKid}`).and.contain(`removed ${await k.firstKid} (now the current key)`);
     expect(readdirSync(k.env.JWT_PREVIOUS_KEYS_DIR)).to.have.length(1);
 
     const after = await startWith(k.env);
