@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # scripts/test.sh (make test): everything CI checks, from a bare machine.
 #   infrastructure → npm ci if node_modules is missing → the examples' tools (curl, jq,
-#   python3-requests) → secrets → provision →
+#   python3-requests) → Debian's chromium (the docs page test) → secrets → provision →
 #   build, lint, typecheck → the OpenAPI lint (Spectral with the OWASP ruleset, .spectral.yaml)
 #   → the monitoring gates (promtool, installed with Debian's
 #   prometheus package when missing: check config, check rules, test rules; and
-#   scripts/monitoring-k8s.mjs --check) → the mocha suites (under c8) of every workspace that
+#   scripts/monitoring-k8s.mjs --check) → the API docs (scripts/docs-bundle.mjs --self-test, then
+#   make docs: docs/dist, which the acceptance suite's gateway serves and whose Postman collection
+#   it runs) → the mocha suites (under c8) of every workspace that
 #   has a .mocharc.json: shared first (env: scripts/env.sh kit test), then each
 #   service (scripts/env.sh <svc> test), each inside its own directory; the
 #   acceptance suite (acceptance/) LAST: it starts the five services itself
@@ -31,6 +33,7 @@ prepare() {
   "$SCRIPTS/infra.sh" ensure
   install_deps if-missing
   ensure_example_tools
+  ensure_chromium
   "$SCRIPTS/secrets.sh"
   "$SCRIPTS/provision.sh"
 }
@@ -41,6 +44,14 @@ ensure_example_tools() {
   have curl && have jq && /usr/bin/python3 -c 'import requests' 2>/dev/null && return 0
   install_debian_packages curl jq python3-requests ||
     warn "apt-get failed installing curl, jq, python3-requests (see ${LOG_DIR#"$ROOT"/}/apt.log)"
+}
+
+# The acceptance suite's docs page test drives Debian's Chromium (playwright-core, executablePath
+# /usr/bin/chromium). A failed install is not fatal here: that test fails, naming the browser.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  install_debian_packages chromium ||
+    warn "apt-get failed installing chromium (see ${LOG_DIR#"$ROOT"/}/apt.log)"
 }
 
 # gate <name> <command...>: build, lint, typecheck, config checks.
@@ -185,6 +196,8 @@ main() {
   gate spectral npm run lint:api
   monitoring_gates
   dashboard_gates
+  gate docs-check node scripts/docs-bundle.mjs --self-test
+  gate docs scripts/docs.sh build
   mapfile -t suites < <(test_workspaces)
   for suite in "${suites[@]}"; do
     # shellcheck disable=SC2086 # "<dir> <env name>"

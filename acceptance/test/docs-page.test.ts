@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -34,6 +34,7 @@ describe('docs page: /docs renders every operation of /openapi.json in headless 
     const operations = Object.values(spec.paths).flatMap((item) => METHODS.flatMap((m) => (item[m] ? [{ id: item[m].operationId, summary: item[m].summary ?? '' }] : [])));
     expect(operations.length).to.be.greaterThan(0);
 
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (make test does)`);
     const profile = mkdtempSync(join(tmpdir(), 'docs-page-chromium-'));
     const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
     try {
