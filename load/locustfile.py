@@ -52,7 +52,9 @@ class Run:
     all_ids: list[str] = []
     category_ids: list[str] = []
     created_ids: list[str] = []  # the admin's single creations, archived as they pile up
-    bulk_ids: set[str] = set()  # archived at the end only: a bulk import refuses an archived product's SKU
+    # Everything the run made, archived when it ends (archiving twice is a harmless 204). The bulk
+    # products only then: a bulk import refuses the SKU of an archived product.
+    to_archive: set[str] = set()
 
     @classmethod
     def client_address(cls) -> str:
@@ -112,7 +114,7 @@ def set_up(environment, **_kwargs):
 @events.test_stop.add_listener
 def tidy_up(environment, **_kwargs):
     """Archives what the run created, so the demo catalogue's listings don't fill with load products."""
-    for product_id in {*Run.created_ids, *Run.bulk_ids, *Run.limited_ids}:
+    for product_id in Run.to_archive:
         try:
             setup_call(environment.host, "DELETE", f"/api/v1/products/{product_id}", 204, Run.admin_token)
         except Exception as error:  # noqa: BLE001 - tidying is best effort; the run's result stands
@@ -280,6 +282,7 @@ class Shopper(FastHttpUser):
         if res.status_code != 201:
             return
         product_id = res.json()["id"]
+        Run.to_archive.add(product_id)
         self.call("PATCH", "/api/v1/products/{productId}", token=self.admin,
                   body={"priceCents": random.randint(100, 9_999)}, productId=product_id)
         # A stale If-Match (the ETag of some other representation) is refused: 412.
@@ -292,7 +295,8 @@ class Shopper(FastHttpUser):
         Run.created_ids.append(product_id)
         if len(Run.created_ids) > 20:
             old = Run.created_ids.pop(0)
-            self.call("DELETE", "/api/v1/products/{productId}", (204,), token=self.admin, productId=old)
+            if self.call("DELETE", "/api/v1/products/{productId}", (204,), token=self.admin, productId=old).status_code == 204:
+                Run.to_archive.discard(old)
 
     # --- authentication: 20 ---------------------------------------------------------------
 
@@ -490,6 +494,7 @@ class Shopper(FastHttpUser):
             return
         product_id = res.json()["id"]
         Run.limited_ids.add(product_id)
+        Run.to_archive.add(product_id)
         if self.add_item(cart["id"], product_id, 1, fresh=True).status_code != 201:
             return
         self.call("POST", "/api/v1/products/{productId}/inventory/adjustments", (201,), token=self.admin,
@@ -548,7 +553,7 @@ class Shopper(FastHttpUser):
                  for n in random.sample(range(20), 5)]
         res = self.call("POST", "/api/v1/products/bulk", token=self.admin, body={"items": items})
         if res.status_code == 200:
-            Run.bulk_ids.update(item["productId"] for item in res.json()["items"])
+            Run.to_archive.update(item["productId"] for item in res.json()["items"])
 
 
 def settled(order: dict) -> bool:
