@@ -149,6 +149,9 @@ print_urls() {
 
 start() {
   local entry
+  # The nginx exporter exits when stub_status doesn't answer, and the services' targets would be down.
+  tcp_open 127.0.0.1 "$GATEWAY_STATUS_PORT" ||
+    die "the gateway's stub_status (127.0.0.1:$GATEWAY_STATUS_PORT) doesn't answer: start the stack first (make up)"
   ensure_installed
   "$ROOT/scripts/secrets.sh"
   "$ROOT/scripts/provision.sh"
