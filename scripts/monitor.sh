@@ -35,16 +35,18 @@ PROCESSES=(
   prometheus:9090
 )
 
-# The Debian package of each binary is named after it.
+# The Debian package of each binary is named after it. Each package's own service is stopped and
+# disabled every time, not only after our install: it may have come with an earlier install
+# (make test's promtool, or by hand) and would start at the next boot on our ports.
 ensure_installed() {
-  local entry missing=() rc=0
+  local entry name missing=() rc=0
   for entry in "${PROCESSES[@]}"; do
     have "${entry%%:*}" || missing+=("${entry%%:*}")
   done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  install_debian_packages "${missing[@]}" || rc=$?
-  for entry in "${missing[@]}"; do
-    stop_system_daemon "$entry" "/run/prometheus/$entry.pid"
+  [ ${#missing[@]} -eq 0 ] || install_debian_packages "${missing[@]}" || rc=$?
+  for entry in "${PROCESSES[@]}"; do
+    name="${entry%%:*}"
+    have "$name" && stop_system_daemon "$name" "/run/prometheus/$name.pid"
   done
   [ "$rc" -eq 0 ] || die "apt-get failed installing ${missing[*]} (see ${LOG_DIR#"$ROOT"/}/apt.log)"
 }
