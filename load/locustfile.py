@@ -9,8 +9,10 @@ Pass/fail: every request says which statuses it expects; a business outcome the 
 (412 for a stale If-Match, 404 for an unknown product, 401 for a reused refresh token or a wrong
 password) is expected there. Any other status is a failure, and a task expecting a status the
 contract doesn't document for that operation is a bug of the load (it raises). Declined cards and
-sold-out products are answered 202 and end in a cancelled order: those are outcomes, not failures. A checkout is followed to the saga's final state and recorded as a pseudo-request
-"SAGA <scenario> → <outcome>" whose time is the 202-to-final-state duration.
+sold-out products are answered 202 and end in a cancelled order: those are outcomes, not failures.
+A checkout is followed to the saga's final state and recorded as a pseudo-request
+"SAGA <scenario> → <outcome>" whose time is the 202-to-final-state duration; a wait for an event to
+reach the cart's read model is an "EVENT <what>" (a failure after EVENT_TIMEOUT_S).
 """
 
 import json
@@ -30,6 +32,9 @@ import contract
 
 DOCUMENTED = contract.load()
 ORDER_FINAL_TIMEOUT_S = 90
+# How long a client may wait for an event to reach the cart's read model (a new product or
+# address, the reopening after a cancelled order) before it counts as a failure.
+EVENT_TIMEOUT_S = 30
 POLL_INTERVAL_S = 0.5
 # Words of the demo catalogue's names (services/catalog/src/cli/seed-demo.ts) plus one that finds nothing.
 SEARCH_WORDS = ["mug", "lamp", "tea", "towel", "basket", "compact", "travel", "classic", "espres", "zzzz"]
@@ -123,13 +128,13 @@ def tidy_up(environment, **_kwargs):
 
 @events.quitting.add_listener
 def http_totals(environment, **_kwargs):
-    """Locust's "Aggregated" row counts the SAGA pseudo-requests too: the summary's totals are HTTP only."""
+    """Locust's "Aggregated" row counts the SAGA and EVENT pseudo-requests too: the summary's totals are HTTP only."""
     prefix = getattr(environment.parsed_options, "csv_prefix", None)
     if not prefix:
         return
     total = StatsEntry(environment.stats, "HTTP total", "")
     for entry in environment.stats.entries.values():
-        if entry.method != "SAGA":
+        if entry.method not in ("SAGA", "EVENT"):
             total.extend(entry)
     with open(f"{prefix}_http_total.json", "w", encoding="utf-8") as f:
         json.dump({"requests": total.num_requests, "failures": total.num_failures, "rps": total.total_rps,
@@ -196,17 +201,31 @@ class Shopper(FastHttpUser):
         return res.json() if res.status_code in (200, 201) else None
 
     def add_item(self, cart_id: str, product_id: str, quantity: int, fresh=False):
-        """A product created a moment ago reaches the cart's copy by an event: 422 until then."""
-        deadline = time.monotonic() + 30
-        while True:
-            waiting = fresh and time.monotonic() < deadline
+        """A product created a moment ago (`fresh`) reaches the cart's copy by an event: 422 until then."""
+        body = {"productId": product_id, "quantity": quantity}
+        if not fresh:
             # The cart checks its (advisory) copy of the stock: a product running short is a 409.
-            outcomes = [(409, "INSUFFICIENT_STOCK")] if not fresh else [(422, "PRODUCT_UNAVAILABLE")] if waiting else []
-            res = self.call("POST", "/api/v1/carts/{cartId}/items", (201,), token=self.token, outcomes=outcomes,
-                            body={"productId": product_id, "quantity": quantity}, cartId=cart_id)
-            if res.status_code != 422 or not waiting:
+            return self.call("POST", "/api/v1/carts/{cartId}/items", (201,), token=self.token,
+                             outcomes=[(409, "INSUFFICIENT_STOCK")], body=body, cartId=cart_id)
+        return self.until_event("new product reached the cart", (422, "PRODUCT_UNAVAILABLE"), lambda: self.call(
+            "POST", "/api/v1/carts/{cartId}/items", (201,), token=self.token, outcomes=[(422, "PRODUCT_UNAVAILABLE")], body=body, cartId=cart_id))
+
+    def until_event(self, what: str, pending: tuple[int, str], attempt):
+        """Repeats `attempt` while it answers `pending` (status, code): the event it needs is on its way.
+        A wait is recorded as an EVENT pseudo-request "<what>" timed from the first pending answer,
+        a failure after EVENT_TIMEOUT_S."""
+        started = time.monotonic()
+        res = attempt()
+        if (res.status_code, problem_code(res)) != pending:
+            return res
+        while (res.status_code, problem_code(res)) == pending:
+            if time.monotonic() - started > EVENT_TIMEOUT_S:
+                self.record("EVENT", what, started, error=f"not within {EVENT_TIMEOUT_S} s")
                 return res
             gevent.sleep(0.2)
+            res = attempt()
+        self.record("EVENT", what, started)
+        return res
 
     @staticmethod
     def product_to_read() -> str:
@@ -416,14 +435,9 @@ class Shopper(FastHttpUser):
         key = str(uuid.uuid4())
         body = {"shippingAddressId": self.addresses[0], "paymentToken": payment_token}
         # The address reaches the cart by an event: 422 ADDRESS_INVALID right after registering.
-        deadline = time.monotonic() + 30
-        while True:
-            waiting = time.monotonic() < deadline
-            res = self.call("POST", "/api/v1/carts/{cartId}/checkout", (202,), token=self.token, outcomes=[(422, "ADDRESS_INVALID")] if waiting else [],
-                            headers={"idempotency-key": key}, body=body, cartId=cart["id"])
-            if res.status_code == 202 or not waiting or problem_code(res) != "ADDRESS_INVALID":
-                break
-            gevent.sleep(0.2)
+        res = self.until_event("new address reached the cart", (422, "ADDRESS_INVALID"), lambda: self.call(
+            "POST", "/api/v1/carts/{cartId}/checkout", (202,), token=self.token, outcomes=[(422, "ADDRESS_INVALID")],
+            headers={"idempotency-key": key}, body=body, cartId=cart["id"]))
         if res.status_code != 202:
             return None
         order_id = res.json()["orderId"]
@@ -432,11 +446,13 @@ class Shopper(FastHttpUser):
             again = self.call("POST", "/api/v1/carts/{cartId}/checkout", (202,), token=self.token,
                               headers={"idempotency-key": key}, body=body, cartId=cart["id"])
             if again.status_code == 202 and again.json()["orderId"] != order_id:
-                self.record_saga("idempotent replay", "another order id", 0, error="a replayed checkout made a second order")
+                self.record("SAGA", "idempotent replay → another order", time.monotonic(), error="a replayed checkout made a second order")
         return cart["id"], order_id
 
-    def follow(self, scenario: str, order_id: str, done=None) -> dict | None:
-        """Polls the order (404 until the order service has created it) until the saga is done."""
+    def follow(self, scenario: str, placed: tuple[str, str], done=None) -> dict | None:
+        """Polls the order (404 until the order service has created it) until the saga is done; when
+        it ended cancelled, also until the cart has heard of it."""
+        cart_id, order_id = placed
         done = done or settled
         started = time.monotonic()
         while time.monotonic() - started < ORDER_FINAL_TIMEOUT_S:
@@ -444,43 +460,49 @@ class Shopper(FastHttpUser):
             if res.status_code == 200 and done(res.json()):
                 order = res.json()
                 outcome = f"{order['status']}/{order['paymentStatus']}" + (f" {order['failureReason']}" if order.get("failureReason") else "")
-                self.record_saga(scenario, outcome, (time.monotonic() - started) * 1000)
+                self.record("SAGA", f"{scenario} → {outcome}", started)
+                if done is settled and order["status"] == "cancelled":
+                    self.wait_for_cart(cart_id)
                 return order
             gevent.sleep(POLL_INTERVAL_S)
-        self.record_saga(scenario, "not settled", (time.monotonic() - started) * 1000,
-                         error=f"order not in a final state after {ORDER_FINAL_TIMEOUT_S} s")
+        self.record("SAGA", f"{scenario} → not settled", started, error=f"order not in a final state after {ORDER_FINAL_TIMEOUT_S} s")
         return None
 
-    def record_saga(self, scenario: str, outcome: str, ms: float, error: str | None = None):
-        self.environment.events.request.fire(request_type="SAGA", name=f"{scenario} → {outcome}", response_time=ms,
+    def record(self, kind: str, name: str, started: float, error: str | None = None):
+        """A pseudo-request (SAGA, EVENT) in Locust's stats, timed from `started` (time.monotonic())."""
+        self.environment.events.request.fire(request_type=kind, name=name, response_time=(time.monotonic() - started) * 1000,
                                              response_length=0, response=None, context={},
                                              exception=RuntimeError(error) if error else None)
 
-    def wait_for_reopen(self, cart_id: str):
-        """A cancelled order's cart reopens a moment later (order.order.cancelled reaches the cart)."""
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            res = self.call("GET", "/api/v1/carts/current", (200, 404), token=self.token)
-            if res.status_code == 200 and res.json()["id"] == cart_id:
+    def wait_for_cart(self, cart_id: str) -> dict | None:
+        """The checked-out cart once it has heard of its cancelled order (order.order.cancelled): pending
+        again (reopened), or converted if the order had been confirmed first. Waiting matters: a cart
+        started meanwhile would be merged into the reopened one and abandoned under the shopper's feet."""
+        started = time.monotonic()
+        while time.monotonic() - started < EVENT_TIMEOUT_S:
+            res = self.call("GET", "/api/v1/carts/{cartId}", token=self.token, cartId=cart_id)
+            if res.status_code == 200 and res.json()["status"] != "submitted":
+                self.record("EVENT", "cart heard of the cancelled order", started)
                 return res.json()
             gevent.sleep(POLL_INTERVAL_S)
+        self.record("EVENT", "cart heard of the cancelled order", started, error=f"not within {EVENT_TIMEOUT_S} s")
         return None
 
     @task(7)
     def checkout_paid(self):
         placed = self.checkout("tok_visa")
         if placed:
-            self.follow("checkout tok_visa", placed[1])
+            self.follow("checkout tok_visa", placed)
 
     @task(3)
     def checkout_declined(self):
         """A declined card; the cart reopens and the shopper pays with a card that works."""
         card = random.choice(["tok_chargeDeclined", "tok_insufficientFunds"])
         placed = self.checkout(card)
-        if placed and self.follow(f"checkout {card}", placed[1]) and self.wait_for_reopen(placed[0]):
+        if placed and self.follow(f"checkout {card}", placed):
             retried = self.checkout("tok_visa")
             if retried:
-                self.follow("checkout retried with tok_visa", retried[1])
+                self.follow("checkout retried with tok_visa", retried)
 
     @task(2)
     def checkout_out_of_stock(self):
@@ -501,15 +523,14 @@ class Shopper(FastHttpUser):
                   body={"delta": -1, "reason": "make load: the last unit broke"}, productId=product_id)
         placed = self.checkout("tok_visa", keep=product_id)
         if placed:
-            self.follow("checkout of a product written off meanwhile", placed[1])
-            self.wait_for_reopen(placed[0])
+            self.follow("checkout of a product written off meanwhile", placed)
 
     @task(1)
     def checkout_payment_timeout(self):
         # The sandbox never answers tok_timeout: the order is cancelled PAYMENT_TIMEOUT at the step's deadline (30 s).
         placed = self.checkout("tok_timeout")
         if placed:
-            self.follow("checkout tok_timeout", placed[1])
+            self.follow("checkout tok_timeout", placed)
 
     @task(2)
     def cancel_order(self):
@@ -517,14 +538,15 @@ class Shopper(FastHttpUser):
         placed = self.checkout("tok_visa")
         if not placed:
             return
-        order = self.follow("state when the customer cancels", placed[1], done=lambda o: True)
+        order = self.follow("state when the customer cancels", placed, done=lambda o: True)
         if not order or order["status"] == "cancelled":
             return
         self.call("POST", "/api/v1/orders/{orderId}/cancel", (202,), token=self.token,
                   headers={"idempotency-key": str(uuid.uuid4())}, body={"reason": "make load: changed my mind"}, orderId=placed[1])
-        self.follow("cancelled by the customer", placed[1], done=lambda o: o["status"] == "cancelled" and o["paymentStatus"] != "pending")
-        cart = self.wait_for_reopen(placed[0])
-        if cart:
+        # Not `settled`: this task waits for the cart itself, to abandon it if it reopened.
+        self.follow("cancelled by the customer", placed, done=lambda o: o["status"] == "cancelled" and o["paymentStatus"] != "pending")
+        cart = self.wait_for_cart(placed[0])
+        if cart and cart["status"] == "pending":
             self.call("DELETE", "/api/v1/carts/{cartId}", (204,), token=self.token, cartId=cart["id"])
 
     @task(3)
@@ -533,7 +555,7 @@ class Shopper(FastHttpUser):
         placed = self.checkout("tok_visa")
         if not placed:
             return
-        order = self.follow("checkout then admin refund", placed[1])
+        order = self.follow("checkout then admin refund", placed)
         if not order or order["paymentStatus"] != "completed":
             return
         res = self.call("GET", "/api/v1/payments", token=self.token, query={"orderId": placed[1]})

@@ -14,6 +14,13 @@ import re
 import sys
 
 
+# The load's pseudo-requests (load/locustfile.py `record`): their tables in the summary.
+PSEUDO = {
+    "SAGA": ("Checkouts: scenario → final state (time from the 202 to the final state)", "scenario → outcome"),
+    "EVENT": ("Waits for an event to reach the cart (time from the first answer that it hadn't yet)", "event"),
+}
+
+
 def read(path: pathlib.Path) -> list[dict[str, str]]:
     if not path.exists():
         return []
@@ -45,8 +52,7 @@ def summarise(report_dir: pathlib.Path, facts: list[str]) -> tuple[str, int]:
     exceptions = read(report_dir / "locust_exceptions.csv")
     total_file = report_dir / "locust_http_total.json"
     total = json.loads(total_file.read_text(encoding="utf-8")) if total_file.exists() else None
-    http = sorted((r for r in stats if r["Type"] not in ("", "SAGA")), key=lambda r: (r["Name"].split(" ", 1)[1], r["Name"]))
-    sagas = sorted((r for r in stats if r["Type"] == "SAGA"), key=lambda r: r["Name"])
+    http = sorted((r for r in stats if r["Type"] not in ("", *PSEUDO)), key=lambda r: (r["Name"].split(" ", 1)[1], r["Name"]))
 
     lines = [f"# Load run {report_dir.name}", ""]
     lines += [f"- {fact}" for fact in facts]
@@ -67,8 +73,10 @@ def summarise(report_dir: pathlib.Path, facts: list[str]) -> tuple[str, int]:
         f"| **all HTTP requests** | {total['requests']} | {total['failures']} | {total['p50']:.0f} | {total['p95']:.0f} "
         f"| {total['p99']:.0f} | {total['max']:.0f} | {total['rps']:.1f} |",
     ]
-    if sagas:
-        lines += ["", "## Checkouts: scenario → final state (time from the 202 to the final state)", "", *table(sagas, "scenario → outcome")]
+    for kind, (heading, first) in PSEUDO.items():
+        rows = sorted((r for r in stats if r["Type"] == kind), key=lambda r: r["Name"])
+        if rows:
+            lines += ["", f"## {heading}", "", *table(rows, first)]
     lines += ["", "## Errors", ""]
     if failures:
         lines += ["| count | request | error |", "|---:|---|---|"]
