@@ -71,10 +71,10 @@ build() {
   # Portman leaves its working copy in the current directory.
   rm -rf "$tmp/portman-config.json" "$tmp/portman.log" "$tmp/tmp"
   chmod -R a+rX "$tmp"
-  rm -rf "$DOCS_DIST.old"
-  [ ! -d "$DOCS_DIST" ] || mv "$DOCS_DIST" "$DOCS_DIST.old"
+  rm -rf "$ROOT/docs/.dist.old"
+  [ ! -d "$DOCS_DIST" ] || mv "$DOCS_DIST" "$ROOT/docs/.dist.old"
   mv "$tmp" "$DOCS_DIST"
-  rm -rf "$DOCS_DIST.old"
+  rm -rf "$ROOT/docs/.dist.old"
   log "docs: built ${DOCS_DIST#"$ROOT"/}/ (served at /docs and /openapi.json by the gateway)"
 }
 

@@ -37,7 +37,8 @@ describe('contract: the Postman collection of make docs, run with newman through
   });
 
   it('every operation answers its documented success status, content type, body schema and headers', async function () {
-    this.timeout(180_000);
+    // Five paid orders are made first, one after another (one customer, one cart at a time).
+    this.timeout(300_000);
     const spec = JSON.parse(readFileSync(resolve(DIST, 'openapi.json'), 'utf8')) as Spec;
     const env = await contractEnvironment(a, GATEWAY_URL);
     const summary = await runNewman({
