@@ -48,6 +48,14 @@ function rewriteRefs(value, renames) {
   return out;
 }
 
+function* refsIn(value) {
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, v] of Object.entries(value)) {
+    if (key === '$ref' && typeof v === 'string') yield v;
+    else yield* refsIn(v);
+  }
+}
+
 const renameSecurity = (requirements, renames) =>
   requirements?.map((req) => Object.fromEntries(Object.entries(req).map(([name, scopes]) => [renames.get(`securitySchemes/${name}`) ?? name, scopes])));
 
@@ -152,6 +160,11 @@ export function bundle(services, { title = 'Commerce API', intro = '' } = {}) {
     }
     doc['x-tagGroups'].push({ name: svcTitle, tags: [...groupTags] });
   }
+  const dangling = [...new Set(refsIn(doc))].filter((ref) => {
+    const match = REF.exec(ref);
+    return !match || doc.components[match[1]]?.[match[2]] === undefined;
+  });
+  if (dangling.length > 0) throw new BundleError(`$ref to nothing in the joined document: ${dangling.join(', ')}`);
   doc.info.version = [...versions].filter(Boolean).join(', ') || '0.0.0';
   doc.info.description = doc.info.description.trim();
   return { doc, renames: renameNotes };
@@ -197,6 +210,7 @@ function selfTest() {
   fails('one operationId in two services', [{ name: 'a', doc: spec({ '/x': { get: op('same', '#/c') } }) }, { name: 'b', doc: spec({ '/y': { get: op('same', '#/c') } }) }], /operationId same/);
   fails('one tag described twice', [{ name: 'a', doc: spec({}, {}, { tags: [{ name: 't', description: '1' }] }) }, { name: 'b', doc: spec({}, {}, { tags: [{ name: 't', description: '2' }] }) }], /tag 't'/);
   fails('a new name already taken', [{ name: 'a', doc: spec({}, { schemas: { P: { type: 'string' }, AP: { type: 'number' } } }) }, { name: 'b', doc: spec({}, { schemas: { P: { type: 'integer' } } }) }], /AP is taken/);
+  fails('a $ref to nothing', [{ name: 'a', doc: spec({ '/x': { get: op('x', '#/components/schemas/Missing') } }) }], /\$ref to nothing.*Missing/);
   fails('not OpenAPI 3.0', [{ name: 'a', doc: { swagger: '2.0' } }], /not an OpenAPI 3.0/);
   return problems;
 }
