@@ -83,7 +83,7 @@ describe('acceptance: one checkout followed through the logs', function () {
     // The cart converts after the order is confirmed, so its line may come a moment later.
     const traced = await eventually(() => {
       const bySvc = Object.fromEntries(SERVICES.map((svc) => [svc, logLines(svc).filter((l) => l.traceId === traceId)])) as Record<Service, LogLine[]>;
-      expect(handled(bySvc.cart, 'order.order.confirmed')).to.have.length(1);
+      expect(handled(bySvc.cart, 'order.order.confirmed')).not.to.deep.equal([]);
       return bySvc;
     });
 
@@ -110,10 +110,10 @@ describe('acceptance: one checkout followed through the logs', function () {
       ['cart', 'order.order.confirmed'],
     ];
     for (const [svc, type] of sagaSteps) {
+      // At least once: a redelivery (deduplicated by the inbox) is handled, and logged, again.
       const lines = handled(traced[svc], type);
-      expect(lines, `${svc} handled ${type}`).to.have.length(1);
-      expect(lines[0]).to.include({ level: 'info', correlationId: orderId });
-      expect(lines[0]!.messageId).to.be.a('string');
+      expect(lines, `${svc} handled ${type}`).not.to.deep.equal([]);
+      for (const line of lines) expect(line).to.include({ level: 'info', correlationId: orderId, messageId: lines[0]!.messageId });
     }
     // An event published while a request is handled carries the request's correlation: the address reached the cart that way.
     expect(handled(traced.cart, 'customer.address.added').map((l) => l.correlationId)).to.deep.equal([correlationId]);

@@ -28,12 +28,13 @@ export function startPeriodic(options: PeriodicOptions): PeriodicJob {
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
-      running = runWithContext(newJobContext(options.name), () => options.task())
-        .catch((error: unknown) => options.logger.error(`${options.name} failed`, { error }))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
+      // The failure line too belongs to the pass: catch inside its context.
+      running = runWithContext(newJobContext(options.name), () =>
+        options.task().catch((error: unknown) => options.logger.error(`${options.name} failed`, { error })),
+      ).finally(() => {
+        running = undefined;
+        schedule();
+      });
     }, options.intervalMs);
     timer.unref();
   };

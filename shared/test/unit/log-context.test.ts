@@ -104,11 +104,13 @@ describe('log context: where traceId and correlationId come from', () => {
       task: async () => {
         logger.info('swept');
         envelopes.push(createEnvelope({ type: 'test.cart.abandoned', data: {} }));
+        if (envelopes.length === 1) throw new Error('database away');
       },
     });
-    await eventually(() => expect(memory.lines.length).to.be.at.least(2));
+    await eventually(() => expect(memory.lines.length).to.be.at.least(3));
     await job.stop();
-    const [first, second] = memory.lines;
+    const [first, failed, second] = memory.lines;
+    expect(failed).to.include({ message: 'idle cart sweep failed', traceId: first!.traceId, correlationId: first!.correlationId });
     expect(first!.correlationId).to.match(/^job:idle-cart-sweep:[0-9a-f]{16}$/);
     expect(first!.traceId).to.match(/^[0-9a-f]{32}$/);
     expect(second!.traceId).not.to.equal(first!.traceId);
