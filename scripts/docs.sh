@@ -6,7 +6,7 @@
 #   docs/index.html                        /docs: the ReDoc page; it loads /openapi.json
 #   docs/redoc.standalone.js               ReDoc itself, copied from node_modules (no CDN)
 #   docs/commerce.postman_collection.json  Portman's collection with contract tests for every
-#                                          operation (scripts/portman/, scripts/docs-portman.mjs)
+#                                          operation (scripts/portman/portman-config.json)
 #   build     (default) build everything
 #   if-stale  build only when openapi.json is missing or older than a contract or this tooling
 #             (make up and make test use it)
@@ -25,7 +25,7 @@ stale() {
   for spec_file in "${SPECS[@]/#/$ROOT/contracts/openapi/}"; do
     [ "$spec_file.yaml" -nt "$DOCS_DIST/openapi.json" ] && return 0
   done
-  [ -n "$(find "$ROOT/scripts/docs.sh" "$ROOT/scripts/docs-bundle.mjs" "$ROOT/scripts/docs-portman.mjs" "$ROOT/scripts/portman" \
+  [ -n "$(find "$ROOT/scripts/docs.sh" "$ROOT/scripts/docs-bundle.mjs" "$ROOT/scripts/portman" \
     -newer "$DOCS_DIST/openapi.json" -print -quit)" ]
 }
 
@@ -64,12 +64,11 @@ build() {
   page >"$tmp/docs/index.html"
   cp "$ROOT/node_modules/redoc/bundles/redoc.standalone.js" "$tmp/docs/"
   log "docs: Postman collection with contract tests (Portman)"
-  node "$ROOT/scripts/docs-portman.mjs" "$tmp/openapi.json" "$ROOT/scripts/portman/portman-config.json" >"$tmp/portman-config.json"
-  (cd "$tmp" && npx --no-install portman --local "$tmp/openapi.json" --portmanConfigFile "$tmp/portman-config.json" \
+  (cd "$tmp" && npx --no-install portman --local "$tmp/openapi.json" --portmanConfigFile "$ROOT/scripts/portman/portman-config.json" \
     --baseUrl "$COLLECTION_BASE_URL" --collectionName 'Commerce API' --output "$tmp/docs/commerce.postman_collection.json" \
     >"$tmp/portman.log" 2>&1) || { cat "$tmp/portman.log" >&2; die "portman failed"; }
   # Portman leaves its working copy in the current directory.
-  rm -rf "$tmp/portman-config.json" "$tmp/portman.log" "$tmp/tmp"
+  rm -rf "$tmp/portman.log" "$tmp/tmp"
   chmod -R a+rX "$tmp"
   rm -rf "$ROOT/docs/.dist.old"
   [ ! -d "$DOCS_DIST" ] || mv "$DOCS_DIST" "$ROOT/docs/.dist.old"
