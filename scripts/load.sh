@@ -20,9 +20,10 @@ DURATION="${LOAD_DURATION:-2m}"
 HOST="${LOAD_HOST:-http://127.0.0.1:$GATEWAY_PORT}"
 REPORT_DIR="${LOAD_REPORT_DIR:-$ROOT/reports/load/$(date -u +%Y%m%dT%H%M%SZ)}"
 
-# Debian's Locust runs on Debian's python3 (/usr/bin), whatever python3 comes first on PATH.
+# Debian's Locust and Debian's python3 (/usr/bin), whatever locust or python3 comes first on PATH
+# (a pip or pyenv one would lack the packages, or be another version).
 ensure_locust() {
-  if ! have locust || ! /usr/bin/python3 -c 'import locust, yaml' 2>/dev/null; then
+  if [ ! -x /usr/bin/locust ] || ! /usr/bin/python3 -c 'import locust, yaml' 2>/dev/null; then
     install_debian_packages python3-locust python3-yaml || die "could not install python3-locust (see .run/logs/apt.log)"
   fi
 }
@@ -55,7 +56,7 @@ main() {
   log "load: $USERS users (spawn $SPAWN_RATE/s) for $DURATION against $HOST; reports in ${REPORT_DIR#"$ROOT"/}"
   # PYTHONDONTWRITEBYTECODE: no __pycache__ left in load/.
   LOAD_ADMIN_EMAIL="$LOAD_ADMIN_EMAIL" LOAD_ADMIN_PASSWORD="$LOAD_ADMIN_PASSWORD" PYTHONDONTWRITEBYTECODE=1 \
-    locust -f "$ROOT/load/locustfile.py" --headless --only-summary \
+    /usr/bin/locust -f "$ROOT/load/locustfile.py" --headless --only-summary \
     --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$DURATION" --host "$HOST" \
     --csv "$REPORT_DIR/locust" --html "$REPORT_DIR/report.html" --logfile "$REPORT_DIR/locust.log" \
     >"$REPORT_DIR/locust.out" 2>&1 || rc=$?
