@@ -2,7 +2,7 @@
 // scripts/docs-bundle.mjs: joins the services' OpenAPI documents into one document for the whole
 // API, as the gateway exposes it (every path already carries /api/v1/...). make docs runs it.
 //
-//   node scripts/docs-bundle.mjs --out <file.json> contracts/openapi/customer.yaml ...
+//   node scripts/docs-bundle.mjs --out <file.json> [--guides quickstart,errors,...] contracts/openapi/customer.yaml ...
 //   node scripts/docs-bundle.mjs --self-test      the merge rules on small in-memory documents
 //
 // Why not `redocly join`: it either stops at every component two services name alike, or
@@ -20,7 +20,7 @@ import console from 'node:console';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import process from 'node:process';
-import { isDeepStrictEqual } from 'node:util';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
@@ -224,15 +224,18 @@ function main(argv) {
     console.log(problems.length ? `docs-bundle self-test: ${problems.length} problem(s)` : 'docs-bundle self-test: ok');
     return problems.length ? 1 : 0;
   }
-  if (argv[0] !== '--out' || !argv[1] || argv.length < 3) {
-    console.error('usage: docs-bundle.mjs --out <file.json> <spec.yaml>... | --self-test');
+  const { values, positionals } = parseArgs({ args: argv, options: { out: { type: 'string' }, guides: { type: 'string', default: '' } }, allowPositionals: true });
+  if (!values.out || positionals.length === 0) {
+    console.error('usage: docs-bundle.mjs --out <file.json> [--guides <name,...>] <spec.yaml>... | --self-test');
     return 2;
   }
-  const out = resolve(argv[1]);
-  const services = argv.slice(2).map((file) => ({ name: basename(file, extname(file)), doc: parse(readFileSync(file, 'utf8')) }));
+  const out = resolve(values.out);
+  const services = positionals.map((file) => ({ name: basename(file, extname(file)), doc: parse(readFileSync(file, 'utf8')) }));
+  // The guides make docs renders at /docs/<name> (scripts/docs-guides.mjs), linked from the top.
+  const guides = values.guides.split(',').filter(Boolean).map((name) => `[${name.replaceAll('-', ' ')}](/docs/${name})`);
   const intro = `The whole commerce API as its gateway exposes it: ${services.map((s) => s.name).join(', ')}, one section per service below.
 Joined by \`make docs\` from contracts/openapi/*.yaml; each service also serves its own document at its /openapi.json.
-[Postman collection with contract tests](/docs/commerce.postman_collection.json).`;
+${guides.length ? `Guides: ${guides.join(' · ')}.\n` : ''}[Postman collection with contract tests](/docs/commerce.postman_collection.json).`;
   try {
     const { doc, renames } = bundle(services, { intro });
     const byKey = new Map();

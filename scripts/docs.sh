@@ -7,6 +7,10 @@
 #   docs/redoc.standalone.js               ReDoc itself, copied from node_modules (no CDN)
 #   docs/commerce.postman_collection.json  Portman's collection with contract tests for every
 #                                          operation (scripts/portman/portman-config.json)
+#   docs/<guide>/index.html                /docs/<guide>: the client guides of GUIDES below, rendered
+#                                          (scripts/docs-guides.mjs); /docs/errors#<code> is a
+#                                          problem's `type`
+#   docs/examples/*                        the client examples the guides link to, as they are
 #   build     (default) build everything
 #   if-stale  build only when openapi.json is missing or older than a contract or this tooling
 #             (make up and make test use it)
@@ -16,6 +20,9 @@ set -euo pipefail
 
 DOCS_DIST="$ROOT/docs/dist"
 SPECS=(customer catalog cart order payment)
+# The guides written for client developers (docs/guides has operators' and developers' ones too,
+# which stay in the repository).
+GUIDES=(quickstart authentication errors pagination idempotency rate-limits conditional-requests checkout-flow)
 # The local gateway's address: the downloadable collection runs against `make up` as it is.
 COLLECTION_BASE_URL="http://localhost:$GATEWAY_PORT"
 
@@ -25,7 +32,8 @@ stale() {
   for spec_file in "${SPECS[@]/#/$ROOT/contracts/openapi/}"; do
     [ "$spec_file.yaml" -nt "$DOCS_DIST/openapi.json" ] && return 0
   done
-  [ -n "$(find "$ROOT/scripts/docs.sh" "$ROOT/scripts/docs-bundle.mjs" "$ROOT/scripts/portman" \
+  [ -n "$(find "$ROOT/scripts/docs.sh" "$ROOT/scripts/docs-bundle.mjs" "$ROOT/scripts/docs-guides.mjs" "$ROOT/scripts/portman" \
+    "$ROOT/docs/guides" "$ROOT/docs/examples" \
     -newer "$DOCS_DIST/openapi.json" -print -quit)" ]
 }
 
@@ -52,16 +60,20 @@ HTML
 }
 
 build() {
-  local tmp specs=() svc
+  local tmp specs=() guides=() svc guide
   [ -f "$ROOT/node_modules/redoc/bundles/redoc.standalone.js" ] || die "node_modules lacks redoc: run npm ci"
   for svc in "${SPECS[@]}"; do specs+=("$ROOT/contracts/openapi/$svc.yaml"); done
+  for guide in "${GUIDES[@]}"; do guides+=("$ROOT/docs/guides/$guide.md"); done
   # Built beside, then swapped in: a gateway serving docs/dist never sees half a build.
   tmp="$(mktemp -d "$ROOT/docs/.dist.XXXXXX")"
   trap 'rm -rf "$tmp"' RETURN
   mkdir -p "$tmp/docs"
   log "docs: joining ${SPECS[*]} into openapi.json"
-  node "$ROOT/scripts/docs-bundle.mjs" --out "$tmp/openapi.json" "${specs[@]}"
+  node "$ROOT/scripts/docs-bundle.mjs" --out "$tmp/openapi.json" --guides "$(IFS=,; printf '%s' "${GUIDES[*]}")" "${specs[@]}"
   page >"$tmp/docs/index.html"
+  log "docs: the client guides and examples"
+  node "$ROOT/scripts/docs-guides.mjs" "$tmp/docs" "${guides[@]}"
+  cp -R "$ROOT/docs/examples" "$tmp/docs/examples"
   cp "$ROOT/node_modules/redoc/bundles/redoc.standalone.js" "$tmp/docs/"
   log "docs: Postman collection with contract tests (Portman)"
   (cd "$tmp" && npx --no-install portman --local "$tmp/openapi.json" --portmanConfigFile "$ROOT/scripts/portman/portman-config.json" \

@@ -29,7 +29,8 @@ const SAFE_NAME = /^[a-z][-a-z0-9]*$/; // a Kubernetes Service name (DNS-1035 la
 const SAFE_SIZE = /^[0-9]+[kKmMgG]?$/;
 const DOCS_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../docs/dist');
 // nginx reads no mime.types here (no /etc/nginx): the types the static files have.
-const STATIC_TYPES = 'types { text/html html; application/javascript js; application/json json; text/css css; }';
+// The client examples (.sh, .py, .mjs, .md under /docs/examples/) are shown as text.
+const STATIC_TYPES = 'types { text/html html; application/javascript js; application/json json; text/css css; text/plain sh py mjs md; }';
 
 // Same shape as the services' problems; nginx fills $request_id in when it answers.
 const problem = (status, title, code) =>
