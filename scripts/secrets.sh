@@ -7,7 +7,8 @@
 #   .run/secrets/jwt-previous/            retired signing keys (public), kept published
 #                                         for a while by the customer service
 # Never overwrites: an existing value or key is kept; only missing ones are
-# added (a new service gets its password the first run after it appears).
+# added (a new service gets its password the first run after it appears); an
+# obsolete JWT_KEY_ID line is removed (the customer service derives the kid).
 # scripts/rotate-jwt-key.sh replaces the signing key. Prints no secret.
 set -euo pipefail
 # shellcheck source=lib.sh
