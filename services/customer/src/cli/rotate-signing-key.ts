@@ -41,6 +41,8 @@ const dir = config.JWT_PREVIOUS_KEYS_DIR;
 // Without it the old key would vanish from the JWKS and every access token in flight with it.
 if (!dir) fail('JWT_PREVIOUS_KEYS_DIR is not set: the retired key would have nowhere to stay published');
 
+// eslint-disable-next-line security/detect-non-literal-fs-filename -- the configured directory
+mkdirSync(dir, { recursive: true, mode: 0o700 });
 const ring = await loadKeyRing(config.JWT_PRIVATE_KEY_FILE, dir);
 // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator's own argument
 const next: KeyObject = values.to ? createPrivateKey(readFileSync(values.to)) : generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
@@ -54,8 +56,6 @@ if (nextKid === ring.current.kid) {
 const now = new Date();
 const retired = { file: join(dir, retiredFileName(now, ring.current.kid)), kid: ring.current.kid, retiredAt: now };
 // The retired key is published before the new one signs: a crash in between leaves the old key current, and published twice.
-// eslint-disable-next-line security/detect-non-literal-fs-filename -- the configured directory
-mkdirSync(dir, { recursive: true, mode: 0o700 });
 // eslint-disable-next-line security/detect-non-literal-fs-filename -- a file of the operator's directory
 writeFileSync(retired.file, createPublicKey(ring.current.privateKey).export({ format: 'pem', type: 'spki' }), { mode: 0o644, flag: 'wx' });
 const temporary = `${config.JWT_PRIVATE_KEY_FILE}.${process.pid}.tmp`;
