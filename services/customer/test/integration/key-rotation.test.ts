@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { createTokenVerifier, keyThumbprint, remoteKeys } from '@commerce/shared
 import { ApiClient, eventually } from '@commerce/shared/testing';
 import { loadCustomerConfig } from '../../src/config.js';
 import { startCustomerService, type RunningService } from '../../src/service.js';
+import { rotateSigningKey } from '../../src/auth/rotation.js';
 import { useCustomerService } from '../support/harness.js';
 import { signedUpCustomer } from '../support/accounts.js';
 import { runNode } from '../support/run-node.js';
@@ -32,6 +33,15 @@ function keyDirectory() {
 
 // Only the key settings, as an operator runs it on a Kubernetes Secret's files: no database, broker or Redis.
 const rotate = (env: Record<string, string>, args: string[] = []) => runNode('src/cli/rotate-signing-key.ts', args, { PATH: process.env.PATH, ...env });
+/** The same rotation in-process, at the default lifetime and grace. */
+const rotateInProcess = (env: Record<string, string>, to?: string) =>
+  rotateSigningKey({
+    privateKeyFile: env.JWT_PRIVATE_KEY_FILE!,
+    previousKeysDir: env.JWT_PREVIOUS_KEYS_DIR!,
+    ttlSeconds: 900,
+    graceSeconds: 600,
+    ...(to ? { to: createPrivateKey(readFileSync(to)) } : {}),
+  });
 const kidOf = (token: string) => jwt.decode(token, { complete: true })?.header.kid;
 
 describe('signing-key rotation (rotate-signing-key, then a restart)', () => {
@@ -97,7 +107,7 @@ describe('signing-key rotation (rotate-signing-key, then a restart)', () => {
   it('when a retired key outlives its window, then it leaves the JWKS without a restart and its tokens get 401 UNAUTHENTICATED', async () => {
     const k = keys();
     const account = await signedUpCustomer((await startWith(k.env)).api);
-    expect(rotate(k.env).status).to.equal(0);
+    await rotateInProcess(k.env);
     // A 1 s lifetime and a 1 s grace: the first key stays published for 2 s after the rotation.
     const after = await startWith({ ...k.env, ACCESS_TOKEN_TTL_SECONDS: '1', JWT_PREVIOUS_KEY_GRACE_SECONDS: '1' });
     const firstKid = await k.firstKid;
@@ -114,8 +124,7 @@ describe('signing-key rotation (rotate-signing-key, then a restart)', () => {
 
   it('when rolled back to the kept old key, then it signs again and the key rotated away from stays published', async () => {
     const k = keys();
-    const first = rotate(k.env);
-    const secondKid = /^signing (\S+)/m.exec(first.stdout)?.[1];
+    const secondKid = (await rotateInProcess(k.env)).signingKid;
     const back = rotate(k.env, ['--to', k.backup]);
     expect(back.status, back.stderr).to.equal(0);
     expect(back.stdout).to.contain(`signing ${await k.firstKid}`).and.contain(`retired ${secondKid}`).and.contain(`removed ${await k.firstKid} (now the current key)`);
@@ -127,7 +136,7 @@ describe('signing-key rotation (rotate-signing-key, then a restart)', () => {
     expect(rotate(k.env, ['--to', k.backup]).stdout).to.contain('already the current key, nothing changed');
   });
 
-  it('when JWT_PREVIOUS_KEYS_DIR or the key file is not configured, then the command refuses (exit 2) and the key stays as it was', () => {
+  it('when the command is misconfigured (exit 2) or given a wrong key (exit 1), then it says why in one line and the key stays as it was', () => {
     const k = keys();
     const key = readFileSync(k.env.JWT_PRIVATE_KEY_FILE, 'utf8');
     const run = rotate({ ...k.env, JWT_PREVIOUS_KEYS_DIR: '' });
@@ -135,6 +144,12 @@ describe('signing-key rotation (rotate-signing-key, then a restart)', () => {
     expect(run.stderr).to.contain('JWT_PREVIOUS_KEYS_DIR is not set');
     expect(readFileSync(k.env.JWT_PRIVATE_KEY_FILE, 'utf8')).to.equal(key);
     const missing = rotate({ JWT_PREVIOUS_KEYS_DIR: k.env.JWT_PREVIOUS_KEYS_DIR });
-    expect([missing.status, missing.stderr]).to.deep.equal([2, 'rotate-signing-key: Invalid configuration: JWT_PRIVATE_KEY_FILE is missing\n']);
+    expect([missing.status, missing.stderr]).to.deep.equal([2, 'rotate-signing-key: Invalid configuration: JWT_PRIVATE_KEY_FILE is missing\nusage: rotate-signing-key [--to FILE]\n']);
+    // A failed rotation says why in one line (exit 1), no stack trace, and changes nothing.
+    writeFileSync(join(k.dir, 'ed25519.pem'), generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }));
+    const wrong = rotate(k.env, ['--to', join(k.dir, 'ed25519.pem')]);
+    expect([wrong.status, wrong.stderr]).to.deep.equal([1, 'rotate-signing-key: the key to rotate to must be a P-256 (ES256) private key\n']);
+    expect(readFileSync(k.env.JWT_PRIVATE_KEY_FILE, 'utf8')).to.equal(key);
+    expect(readdirSync(k.env.JWT_PREVIOUS_KEYS_DIR)).to.deep.equal([]);
   });
 });
