@@ -10,7 +10,8 @@
 #      kid they have not seen makes them fetch the JWKS again;
 #   3. the JWKS is checked for both kids.
 # Access tokens in flight stay valid; refresh tokens are not signed, so untouched.
-# Prints kids only, never key material.
+# Prints kids only, never key material. Not under flock(1): the restarted service
+# would inherit the lock and hold it as long as it runs.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
