@@ -149,6 +149,21 @@ stop_pid_file() {
   rm -f "$file"
 }
 
+# stop_pid_files <word> <file...>: stop_pid_file with SIGTERM on every file at once, then waits
+# for all of them; an empty <word> means each file's own name (prometheus.pid: prometheus).
+stop_pid_files() {
+  local word="$1" file pids=() pid
+  shift
+  for file in "$@"; do
+    [ -e "$file" ] || continue
+    stop_pid_file "$file" "${word:-$(basename "$file" .pid)}" TERM &
+    pids+=("$!")
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid"
+  done
+}
+
 # install_deps ci|if-missing: npm ci (npm install when there is no lock file).
 #   ci          skipped while node_modules is newer than package-lock.json
 #               (running services import from node_modules: don't wipe it for nothing)

@@ -46,16 +46,8 @@ start() {
 
 # All at once, so five slow shutdowns take 15 s, not 75 s.
 stop() {
-  local file pids=() pid
   log "stopping the services"
-  for file in "$PID_DIR"/*.pid; do
-    [ -e "$file" ] || continue
-    stop_pid_file "$file" node TERM &
-    pids+=("$!")
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid"
-  done
+  stop_pid_files node "$PID_DIR"/*.pid
 }
 
 status() {
