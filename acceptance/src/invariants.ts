@@ -158,7 +158,9 @@ export function compare(snapshot: Snapshot): InvariantReport {
     if (!orders.has(r.orderId) && r.status !== 'held') add('unknown-order', `order ${r.orderId}`, `a ${r.status} reservation of product ${r.productId} for an order the order database does not have`);
   }
 
-  // One payment per order, completed exactly for the fulfilled orders, for the order's total.
+  // One payment per order, charged exactly for the fulfilled orders, for the order's total. A
+  // fulfilled order's charge may since have been refunded by an admin (POST /payments/{id}/refunds
+  // leaves the order as it is); payment-status below checks that the order knows it.
   const paymentsByOrder = groupBy(snapshot.payments, (p) => p.orderId);
   for (const [orderId, payments] of paymentsByOrder) {
     if (payments.length > 1) add('payment-twice', `order ${orderId}`, `${payments.length} payments: ${payments.map((p) => `${p.id} ${p.status}`).join(', ')}`);
@@ -172,8 +174,9 @@ export function compare(snapshot: Snapshot): InvariantReport {
     const payments = paymentsByOrder.get(order.id) ?? [];
     const completed = payments.filter((p) => p.status === 'completed');
     if (FULFILLED.has(order.status)) {
-      if (completed.length !== 1) add('payment-vs-order', subject, `${order.status} with ${completed.length} completed payments`);
-      for (const p of completed) {
+      const charged = payments.filter((p) => p.status === 'completed' || p.status === 'refunded');
+      if (charged.length !== 1) add('payment-vs-order', subject, `${order.status} with ${charged.length} completed or refunded payments`);
+      for (const p of charged) {
         if (p.amountCents !== order.totalCents) add('payment-amount', subject, `total ${order.totalCents}, payment ${p.id} of ${p.amountCents}`);
       }
     } else if (completed.length > 0) {

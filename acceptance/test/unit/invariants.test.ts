@@ -128,6 +128,16 @@ describe('invariant checker (hand-made rows)', () => {
     expect(rulesOf(t)).to.deep.equal(['payment-amount']);
   });
 
+  it('accepts a fulfilled order whose payment an admin refunded, when the order records the refund', () => {
+    const s = consistent();
+    s.payments[0] = payment('p1', 'o-ok1', 'refunded');
+    s.orders[0] = order('o-ok1', 'processing', 'refunded', [[P1, 2]]);
+    expect(rulesOf(s)).to.deep.equal([]);
+    const t = consistent();
+    t.payments[0] = payment('p1', 'o-ok1', 'refunded');
+    expect(rulesOf(t)).to.deep.equal(['payment-status']);
+  });
+
   it('reports money kept for a cancelled order, and a payment for an out-of-stock order', () => {
     const s = consistent();
     s.payments[2] = payment('p3', 'o-declined', 'completed');
