@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypt
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyThumbprint } from '@commerce/shared';
-import { loadKeyRing, retiredFileName, verifiableUntil } from './signing-keys.js';
+import { isEs256, loadKeyRing, retiredFileName, verifiableUntil } from './signing-keys.js';
 
 export interface RotationOptions {
   privateKeyFile: string;
@@ -32,7 +32,7 @@ export async function rotateSigningKey(options: RotationOptions): Promise<Rotati
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const ring = await loadKeyRing(privateKeyFile, dir);
   const next = options.to ?? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  if (next.type !== 'private' || next.asymmetricKeyType !== 'ec' || next.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+  if (next.type !== 'private' || !isEs256(next)) {
     throw new Error('the key to rotate to must be a P-256 (ES256) private key');
   }
   const signingKid = await keyThumbprint(next);

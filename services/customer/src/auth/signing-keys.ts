@@ -74,8 +74,11 @@ export async function loadKeyRing(privateKeyFile: string, previousKeysDir: strin
   return { current, retired };
 }
 
+/** Whether the key (either half) is on P-256, the only curve ES256 tokens use. */
+export function isEs256(key: KeyObject): boolean {
+  return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+}
+
 function assertEs256(key: KeyObject, what: string) {
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new Error(`${what} must hold a P-256 (ES256) key`);
-  }
+  if (!isEs256(key)) throw new Error(`${what} must hold a P-256 (ES256) key`);
 }
