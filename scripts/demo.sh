@@ -45,7 +45,7 @@ demo_admin() {
 
 main() {
   local gateway="http://127.0.0.1:$GATEWAY_PORT"
-  [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$gateway/health" || true)" = 200 ] ||
+  [ "$(http_status "$gateway/health")" = 200 ] ||
     die "no gateway on $gateway: start the stack with make up first"
   demo_admin
   cd "$ROOT/acceptance"

@@ -126,6 +126,9 @@ pid_running() {
   [ -n "$state" ] && [ "$state" != Z ]
 }
 
+# http_status <url>: the HTTP status the URL answers with (000 when nothing answers in 3 s).
+http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$1" || true; }
+
 # stop_pid_file <file> <word> <signal> [name]: signal, wait up to STOP_TIMEOUT
 # (15) seconds, then SIGKILL; removes the PID file. Tidies up if it is gone.
 stop_pid_file() {

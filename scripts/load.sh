@@ -48,7 +48,7 @@ main() {
   [[ "$USERS" =~ ^[1-9][0-9]*$ ]] || die "LOAD_USERS must be a positive number, got '$USERS'"
   [[ "$SPAWN_RATE" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "LOAD_SPAWN_RATE must be a number, got '$SPAWN_RATE'"
   [[ "$DURATION" =~ ^([0-9]+[hms])+$ ]] || die "LOAD_DURATION must look like 60s, 2m or 1h30m, got '$DURATION'"
-  [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$HOST/health" || true)" = 200 ] ||
+  [ "$(http_status "$HOST/health")" = 200 ] ||
     die "no gateway answers on $HOST/health: start the stack with make up first"
   ensure_locust
   run_admin

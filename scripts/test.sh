@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test.sh (make test): everything CI checks, from a bare machine.
-#   infrastructure → npm ci if node_modules is missing → the examples' tools (curl, jq,
-#   python3-requests) → Debian's chromium (the docs page test) → secrets → provision →
+#   infrastructure → npm ci if node_modules is missing → the acceptance suite's tools (curl, jq,
+#   python3-requests for the examples, chromium for the docs page test) → secrets → provision →
 #   build, lint, typecheck → the OpenAPI lint (Spectral with the OWASP ruleset, .spectral.yaml)
 #   → the monitoring gates (promtool, installed with Debian's
 #   prometheus package when missing: check config, check rules, test rules; and
@@ -32,26 +32,24 @@ COVERAGE=()   # one line per suite
 prepare() {
   "$SCRIPTS/infra.sh" ensure
   install_deps if-missing
-  ensure_example_tools
-  ensure_chromium
+  ensure_acceptance_tools
   "$SCRIPTS/secrets.sh"
   "$SCRIPTS/provision.sh"
 }
 
-# The client examples (docs/examples), which the acceptance suite runs, use curl, jq and Debian's
-# python3 with requests. A failed install is not fatal here: that test names what is missing.
-ensure_example_tools() {
-  have curl && have jq && /usr/bin/python3 -c 'import requests' 2>/dev/null && return 0
-  install_debian_packages curl jq python3-requests ||
-    warn "apt-get failed installing curl, jq, python3-requests (see ${LOG_DIR#"$ROOT"/}/apt.log)"
-}
-
-# The acceptance suite's docs page test drives Debian's Chromium (playwright-core, executablePath
-# /usr/bin/chromium). A failed install is not fatal here: that test fails, naming the browser.
-ensure_chromium() {
-  [ -x /usr/bin/chromium ] && return 0
-  install_debian_packages chromium ||
-    warn "apt-get failed installing chromium (see ${LOG_DIR#"$ROOT"/}/apt.log)"
+# The acceptance suite's client examples (docs/examples) use curl, jq and Debian's python3 with
+# requests; its docs page test drives Debian's Chromium (playwright-core, executablePath
+# /usr/bin/chromium). What is missing comes in one apt-get; a failed install is not fatal here:
+# the test that needs it fails, naming what to install.
+ensure_acceptance_tools() {
+  local missing=()
+  have curl || missing+=(curl)
+  have jq || missing+=(jq)
+  /usr/bin/python3 -c 'import requests' 2>/dev/null || missing+=(python3-requests)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  install_debian_packages "${missing[@]}" ||
+    warn "apt-get failed installing ${missing[*]} (see ${LOG_DIR#"$ROOT"/}/apt.log)"
 }
 
 # gate <name> <command...>: build, lint, typecheck, config checks.

@@ -59,8 +59,6 @@ run_seeds() {
   done
 }
 
-http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true; }
-
 # target lines: "<name> <url> <log file>"
 targets() {
   local svc

@@ -25,8 +25,6 @@ FAILED=0
 STARTED_STACK=""
 STARTED_MONITOR=""
 
-http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$1" || true; }
-
 stack_up() {
   local svc
   [ "$(http_status "http://127.0.0.1:$GATEWAY_PORT/health")" = 200 ] || return 1
