@@ -4,6 +4,7 @@ import { createOrm, type MikroORM } from '../../src/db/orm.js';
 import { observeDatabase, operationOf } from '../../src/db/metrics.js';
 import { messagingEntities } from '../../src/messaging/index.js';
 import { startService, type ServiceConfig } from '../../src/service.js';
+import { openMessagingOrm } from '../support/database.js';
 import { AMQP_URL, DATABASE_URL } from '../support/env.js';
 import { quietLogger } from '../support/logger.js';
 import { sampleOf } from '../support/metrics.js';
@@ -15,6 +16,9 @@ describe('observeDatabase: query and pool metrics of a MikroORM', () => {
   let registry: Registry;
   const sample = async (name: string, labels: Record<string, string> = {}) => sampleOf(await registry.metrics(), name, labels) ?? 0;
   const execute = (sql: string) => orm.em.fork().getConnection().execute(sql);
+
+  // The update below needs the outbox table, which a fresh test database has only once migrated.
+  before(async () => (await openMessagingOrm()).close());
 
   beforeEach(async () => {
     registry = new Registry();
