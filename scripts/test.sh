@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/test.sh (make test): everything CI checks, from a bare machine.
-#   infrastructure → npm ci if node_modules is missing → the acceptance suite's tools (curl, jq,
+#   infrastructure → npm ci unless node_modules is up to date → the acceptance suite's tools (curl, jq,
 #   python3-requests for the examples, chromium for the docs page test) → secrets → provision →
 #   build, lint, typecheck → the OpenAPI lint (Spectral with the OWASP ruleset, .spectral.yaml)
 #   → the monitoring gates (promtool, installed with Debian's
@@ -28,10 +28,11 @@ PASSED=0
 FAILED=0
 SUMMARY=()    # one line per gate or suite
 COVERAGE=()   # one line per suite
+FAILURES=()   # the failing tests' titles and errors, per suite
 
 prepare() {
   "$SCRIPTS/infra.sh" ensure
-  install_deps if-missing
+  install_deps
   ensure_acceptance_tools
   "$SCRIPTS/secrets.sh"
   "$SCRIPTS/provision.sh"
@@ -116,6 +117,18 @@ count() {
   sed -E 's/\x1b\[[0-9;]*m//g' "$2" | grep -E "^[[:space:]]*[0-9]+ $1( |\$)" | tail -n 1 | grep -oE '[0-9]+' | head -n 1 || true
 }
 
+# failures_of <log>: each failing test of mocha's last report, its title and the first lines of
+# its error without the stack, so that the summary (the part of a CI run one sees) names them.
+failures_of() {
+  sed -E 's/\x1b\[[0-9;]*m//g' "$1" | awk '
+    /^[[:space:]]*[0-9]+ failing$/ { report = 1; next }
+    !report { next }
+    /^  [0-9]+\) / { block = 1; shown = 0 }
+    block && /^[[:space:]]+at / { block = 0 }
+    block && shown < 10 && !/^[[:space:]]*$/ { print; shown++ }
+  ' | head -n 80 || true
+}
+
 # c8's text-summary lines → "statements 91.2%, branches 80%, functions 88%, lines 91.2%"
 coverage_of() {
   sed -E 's/\x1b\[[0-9;]*m//g' "$1" |
@@ -154,7 +167,7 @@ run_acceptance() {
 
 # tally <name> <log file> <mocha's exit code> <dir>: a suite's counts and coverage into the report.
 tally() {
-  local name="$1" log_file="$2" rc="$3" dir="$4" passing failing pending coverage
+  local name="$1" log_file="$2" rc="$3" dir="$4" passing failing pending coverage failures
   passing="$(count passing "$log_file")"
   failing="$(count failing "$log_file")"
   pending="$(count pending "$log_file")"
@@ -170,6 +183,8 @@ tally() {
       FAILED=$((FAILED + 1))
     fi
   fi
+  failures="$(failures_of "$log_file")"
+  [ -z "$failures" ] || FAILURES+=("$name ($log_file):" "$failures")
   coverage="$(coverage_of "$log_file")"
   COVERAGE+=("$(printf '%-10s %s' "$name" "${coverage:-no coverage summary}  ($dir/coverage/lcov.info)")")
 }
@@ -181,6 +196,11 @@ report() {
   printf '==> coverage\n'
   [ ${#COVERAGE[@]} -gt 0 ] || printf '    no workspace has a .mocharc.json yet\n'
   for line in "${COVERAGE[@]}"; do printf '    %s\n' "$line"; done
+  if [ ${#FAILURES[@]} -gt 0 ]; then
+    printf '%s\n' "${FAILURES[@]}" | sed "s|$ROOT/||" >"$TEST_LOG_DIR/failures.txt"
+    printf '==> failing tests (also in %s)\n' "${TEST_LOG_DIR#"$ROOT"/}/failures.txt"
+    sed 's/^/    /' "$TEST_LOG_DIR/failures.txt"
+  fi
   printf 'tests: %s passed, %s failed\n' "$PASSED" "$FAILED"
 }
 
@@ -188,6 +208,7 @@ main() {
   local suites suite
   prepare
   mkdir -p "$TEST_LOG_DIR"
+  rm -f "$TEST_LOG_DIR/failures.txt"
   gate build npm run build
   gate lint npm run lint
   gate typecheck npm run typecheck
