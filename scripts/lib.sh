@@ -167,15 +167,11 @@ stop_pid_files() {
   done
 }
 
-# install_deps ci|if-missing: npm ci (npm install when there is no lock file).
-#   ci          skipped while node_modules is newer than package-lock.json
-#               (running services import from node_modules: don't wipe it for nothing)
-#   if-missing  only when there is no node_modules at all
+# install_deps: npm ci (npm install when there is no lock file), skipped while node_modules is
+# newer than package-lock.json (running services import from node_modules: don't wipe it for
+# nothing). npm writes that stamp last, so an install cut off half-way is done again.
 install_deps() {
   local stamp="$ROOT/node_modules/.package-lock.json"
-  if [ "$1" = if-missing ] && [ -d "$ROOT/node_modules" ]; then
-    return 0
-  fi
   if [ ! -f "$ROOT/package-lock.json" ]; then
     log "npm install (no package-lock.json)"
     (cd "$ROOT" && npm install --no-audit --no-fund)

@@ -123,7 +123,7 @@ print_urls() {
 
 main() {
   "$SCRIPTS/infra.sh" ensure
-  install_deps ci
+  install_deps
   "$SCRIPTS/secrets.sh"
   "$SCRIPTS/provision.sh"
   build
