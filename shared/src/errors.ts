@@ -78,7 +78,10 @@ export class RateLimitedError extends AppError {
 
 export class ServiceUnavailableError extends AppError {
   readonly status = 503;
-  constructor(message = 'The service is temporarily unavailable.') {
+  constructor(
+    message = 'The service is temporarily unavailable.',
+    readonly retryAfterSeconds?: number,
+  ) {
     super('SERVICE_UNAVAILABLE', message);
   }
 }

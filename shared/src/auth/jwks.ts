@@ -1,5 +1,6 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, createRemoteJWKSet } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, createRemoteJWKSet, errors, jwksCache, type ExportedJWKSCache, type JSONWebKeySet } from 'jose';
+import { ServiceUnavailableError } from '../errors.js';
 import { ACCESS_TOKEN, type KeyResolver } from './verifier.js';
 
 /**
@@ -20,17 +21,66 @@ export const JWKS_CACHE = {
    * the 2-core machine, where the customer took longer to accept the connection.
    */
   timeoutMs: 10_000,
+  /**
+   * While the JWKS can't be fetched (the customer service down or unreachable), the last set
+   * fetched is still used this long past its age, so an outage of the issuer doesn't log out
+   * every shopper elsewhere; past it, 503. It bounds how long a key withdrawn during an outage
+   * stays trusted.
+   */
+  maxStaleMs: 60 * 60_000,
 };
+
+/** A kid the JWKS lacks is the token's fault (401); a JWKS that can't be fetched is ours (503). */
+const UNKNOWN_KID = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys];
 
 /**
  * Keys fetched from the customer service's JWKS endpoint (jose's remote key set): cached, and
  * fetched again when a token names a kid the cache lacks (a new signing key), one fetch per
  * cooldown however many requests carry it, so a rotation needs no restart of the verifiers.
+ * When a fetch fails, keys come from the last set fetched (up to maxStaleMs past its age), and
+ * no fetch is tried again for a cooldown, so that requests don't each wait out a timeout; a key
+ * that can't be had that way rejects with ServiceUnavailableError (503, Retry-After).
  */
 export function remoteKeys(jwksUri: string, cache: Partial<typeof JWKS_CACHE> = {}): KeyResolver {
-  const { maxAgeMs, cooldownMs, timeoutMs } = { ...JWKS_CACHE, ...cache };
-  const keySet = createRemoteJWKSet(new URL(jwksUri), { cacheMaxAge: maxAgeMs, cooldownDuration: cooldownMs, timeoutDuration: timeoutMs });
-  return async (kid) => KeyObject.from(await keySet({ alg: ACCESS_TOKEN.algorithm, kid }));
+  const { maxAgeMs, cooldownMs, timeoutMs, maxStaleMs } = { ...JWKS_CACHE, ...cache };
+  // jose records each set it fetches here, with the time (uat).
+  const fetched = {} as Partial<ExportedJWKSCache>;
+  const keySet = createRemoteJWKSet(new URL(jwksUri), {
+    cacheMaxAge: maxAgeMs,
+    cooldownDuration: cooldownMs,
+    timeoutDuration: timeoutMs,
+    [jwksCache]: fetched as ExportedJWKSCache,
+  });
+  const lastFetched = lastSetOf(fetched, maxAgeMs + maxStaleMs);
+  let failedAt = -Infinity;
+
+  const fromLastFetched = async (kid: string) => {
+    const key = await lastFetched()?.({ alg: ACCESS_TOKEN.algorithm, kid }).catch(() => undefined);
+    if (key) return KeyObject.from(key);
+    throw new ServiceUnavailableError('The keys that verify access tokens cannot be fetched right now; try again shortly.', Math.ceil(cooldownMs / 1000));
+  };
+
+  return async (kid) => {
+    if (Date.now() - failedAt < cooldownMs) return fromLastFetched(kid);
+    try {
+      return KeyObject.from(await keySet({ alg: ACCESS_TOKEN.algorithm, kid }));
+    } catch (error) {
+      if (UNKNOWN_KID.some((known) => error instanceof known)) throw error;
+      failedAt = Date.now();
+      return fromLastFetched(kid);
+    }
+  };
+}
+
+/** The last key set jose fetched, as a local set (built once per fetch), while younger than maxAgeMs. */
+function lastSetOf(fetched: Partial<ExportedJWKSCache>, maxAgeMs: number) {
+  let built: { jwks: JSONWebKeySet; set: ReturnType<typeof createLocalJWKSet> } | undefined;
+  return () => {
+    const { jwks, uat } = fetched;
+    if (!jwks || uat === undefined || Date.now() - uat > maxAgeMs) return undefined;
+    if (built?.jwks !== jwks) built = { jwks, set: createLocalJWKSet(jwks) };
+    return built.set;
+  };
 }
 
 /** The public half of a private key, or the key itself when it is public already (createPublicKey refuses those). */

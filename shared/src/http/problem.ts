@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import { AppError, RateLimitedError, ValidationError, type FieldError } from '../errors.js';
+import { AppError, RateLimitedError, ServiceUnavailableError, ValidationError, type FieldError } from '../errors.js';
 import { currentContext } from '../logging/context.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -63,7 +63,9 @@ const FRAMEWORK_CODES: Record<number, string> = {
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    if ((error instanceof RateLimitedError || error instanceof ServiceUnavailableError) && error.retryAfterSeconds !== undefined) {
+      res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    }
     if (error instanceof ValidationError) return sendProblem(res, 400, error.code, error.message, error.errors);
     if (error instanceof AppError) return sendProblem(res, error.status, error.code, error.message);
 

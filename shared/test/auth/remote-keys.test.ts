@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { ACCESS_TOKEN, createTokenVerifier } from '../../src/auth/verifier.js';
 import { JWKS_CACHE, keyThumbprint, remoteKeys, toPublicJwk, type PublicJwk } from '../../src/auth/jwks.js';
-import type { UnauthenticatedError } from '../../src/errors.js';
+import { ServiceUnavailableError, type AppError } from '../../src/errors.js';
 
 interface TestKey {
   kid: string;
@@ -23,11 +23,11 @@ async function newKey(): Promise<TestKey> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function rejection(promise: Promise<unknown>): Promise<UnauthenticatedError> {
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
   try {
     await promise;
   } catch (error) {
-    return error as UnauthenticatedError;
+    return error as AppError;
   }
   throw new Error('the token was accepted');
 }
@@ -41,6 +41,8 @@ describe('remoteKeys: verifying against the issuer JWKS across a key rotation', 
   let jwksUri: string;
   let published: PublicJwk[] = [];
   let fetches = 0;
+  /** How the endpoint answers: the keys, a 500, or nothing at all (a connection left hanging). */
+  let answer: 'keys' | 'error' | 'hang' = 'keys';
   let a: TestKey;
   let b: TestKey;
 
@@ -48,6 +50,8 @@ describe('remoteKeys: verifying against the issuer JWKS across a key rotation', 
     [a, b] = await Promise.all([newKey(), newKey()]);
     server = createServer((_req, res) => {
       fetches++;
+      if (answer === 'hang') return;
+      if (answer === 'error') return void res.writeHead(500).end();
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ keys: published }));
     });
@@ -57,8 +61,12 @@ describe('remoteKeys: verifying against the issuer JWKS across a key rotation', 
   beforeEach(() => {
     published = [toPublicJwk(a.privateKey, a.kid)];
     fetches = 0;
+    answer = 'keys';
   });
-  after(() => new Promise((resolve) => server.close(resolve)));
+  after(() => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
 
   it('when the issuer signs with a new key, then its first token fetches the JWKS again and verifies, with no restart', async () => {
     const verify = createTokenVerifier(remoteKeys(jwksUri, { cooldownMs: 200 }));
@@ -78,10 +86,58 @@ describe('remoteKeys: verifying against the issuer JWKS across a key rotation', 
     await verify(a.sign('warm'));
     await sleep(250);
     const concurrent = await Promise.all(Array.from({ length: 10 }, () => rejection(verify(b.sign('stranger')))));
-    const sequential: UnauthenticatedError[] = [];
+    const sequential: AppError[] = [];
     for (let i = 0; i < 10; i++) sequential.push(await rejection(verify(b.sign('stranger'))));
     for (const error of [...concurrent, ...sequential]) expect([error.status, error.code]).to.deep.equal([401, 'UNAUTHENTICATED']);
     expect(fetches).to.equal(2);
+  });
+
+  it('when the JWKS answers an error and nothing was fetched before, then 503 SERVICE_UNAVAILABLE with a Retry-After of the cooldown, and no fetch again within it', async () => {
+    answer = 'error';
+    const verify = createTokenVerifier(remoteKeys(jwksUri, { cooldownMs: 2_000 }));
+    const first = await rejection(verify(a.sign('during the outage')));
+    expect(first).to.be.instanceOf(ServiceUnavailableError);
+    expect([first.status, first.code, (first as ServiceUnavailableError).retryAfterSeconds]).to.deep.equal([503, 'SERVICE_UNAVAILABLE', 2]);
+    expect((await rejection(verify(a.sign('again')))).status).to.equal(503);
+    expect(fetches).to.equal(1);
+  });
+
+  it('when the JWKS fails once the cached set has aged, then keys come from the last set fetched, and a fetch is tried again after the cooldown', async () => {
+    const verify = createTokenVerifier(remoteKeys(jwksUri, { maxAgeMs: 100, cooldownMs: 200 }));
+    await verify(a.sign('warm'));
+    answer = 'error';
+    await sleep(150);
+    expect(await verify(a.sign('stale'))).to.deep.equal({ customerId: 'stale', role: 'customer' });
+    expect(await verify(a.sign('within the cooldown'))).to.deep.equal({ customerId: 'within the cooldown', role: 'customer' });
+    expect(fetches).to.equal(2);
+    // A kid the last set lacks can't be told from a new key while the JWKS is away: 503, not 401.
+    expect((await rejection(verify(b.sign('stranger')))).status).to.equal(503);
+
+    answer = 'keys';
+    published = [toPublicJwk(b.privateKey, b.kid), toPublicJwk(a.privateKey, a.kid)];
+    await sleep(250);
+    expect(await verify(b.sign('recovered'))).to.deep.equal({ customerId: 'recovered', role: 'customer' });
+    expect(fetches).to.equal(3);
+  });
+
+  it('when the JWKS hangs, then the first request waits out the timeout and those within the cooldown after it start no fetch to wait on', async () => {
+    const verify = createTokenVerifier(remoteKeys(jwksUri, { maxAgeMs: 50, cooldownMs: 5_000, timeoutMs: 300 }));
+    await verify(a.sign('warm'));
+    answer = 'hang';
+    await sleep(100);
+    expect(await verify(a.sign('after the timeout'))).to.deep.equal({ customerId: 'after the timeout', role: 'customer' });
+    for (let i = 0; i < 5; i++) expect(await verify(a.sign(`quick ${i}`))).to.deep.equal({ customerId: `quick ${i}`, role: 'customer' });
+    expect(fetches).to.equal(2);
+  });
+
+  it('when the last set fetched is older than its age plus maxStaleMs, then the JWKS being away is a 503', async () => {
+    const verify = createTokenVerifier(remoteKeys(jwksUri, { maxAgeMs: 50, maxStaleMs: 100, cooldownMs: 0 }));
+    await verify(a.sign('warm'));
+    answer = 'error';
+    await sleep(80);
+    expect(await verify(a.sign('stale but within the bound'))).to.deep.equal({ customerId: 'stale but within the bound', role: 'customer' });
+    await sleep(100);
+    expect((await rejection(verify(a.sign('too stale')))).status).to.equal(503);
   });
 
   it('when a kid is unknown within the cooldown after a fetch, then no fetch at all; the kit default cooldown is 5 s', async () => {

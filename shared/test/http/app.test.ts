@@ -9,7 +9,7 @@ import { createMetrics } from '../../src/metrics/registry.js';
 import { createRedis, type Redis } from '../../src/redis.js';
 import { createOrm, type MikroORM } from '../../src/db/orm.js';
 import { messagingEntities } from '../../src/messaging/index.js';
-import { ConflictError } from '../../src/errors.js';
+import { ConflictError, ServiceUnavailableError } from '../../src/errors.js';
 import { ACCESS_TOKEN, createTokenVerifier } from '../../src/auth/verifier.js';
 import { localKeys } from '../../src/auth/jwks.js';
 import { authenticate, principalOf, requireRole } from '../../src/auth/guard.js';
@@ -55,7 +55,9 @@ describe('createApp: the HTTP stack every service shares', () => {
     const logger = createLogger('kit-test', 'info', [logs]);
     orm = await createOrm({ url: DATABASE_URL, entities: messagingEntities, migrations: [], logger });
     redis = createRedis(REDIS_URL, logger);
-    const verify = createTokenVerifier(localKeys(new Map([['k1', privateKey]])));
+    const keys = localKeys(new Map([['k1', privateKey]]));
+    // The kid 'away' stands for keys that can't be fetched (remoteKeys with the JWKS down).
+    const verify = createTokenVerifier((kid) => (kid === 'away' ? Promise.reject(new ServiceUnavailableError('The keys are away.', 5)) : keys(kid)));
     const app = createApp({
       service: 'kit',
       spec,
@@ -173,6 +175,14 @@ describe('createApp: the HTTP stack every service shares', () => {
       expect(res.body.code).to.equal('UNAUTHENTICATED');
     });
   }
+
+  it('when the keys that verify the token cannot be had, then 503 SERVICE_UNAVAILABLE with Retry-After, not 401', async () => {
+    const res = await fetch(`${base}/api/v1/admin`, { headers: { authorization: `Bearer ${sign({ role: 'admin' }, { subject: 'x', keyid: 'away' })}` } });
+    expect(res.status).to.equal(503);
+    expect(res.headers.get('retry-after')).to.equal('5');
+    expect(res.headers.get('content-type')).to.contain('application/problem+json');
+    expect(await res.json()).to.include({ code: 'SERVICE_UNAVAILABLE', status: 503, detail: 'The keys are away.' });
+  });
 
   it('when a dependency check fails, then ready is 503 and names it; live stays 200', async () => {
     redisUp = false;
