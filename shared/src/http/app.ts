@@ -52,7 +52,7 @@ export function createApp(options: AppOptions): Express {
   app.use(accessLog(logger));
   app.use(helmet());
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
-  app.use(cors({ origin: origins, exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'X-Correlation-Id', 'traceparent'] }));
+  app.use(cors({ origin: origins, exposedHeaders: ['Allow', 'ETag', 'Location', 'Retry-After', 'X-Request-Id', 'X-Correlation-Id', 'traceparent'] }));
 
   app.use(opsRouter({ checks: options.checks, registry: options.metrics.registry, spec: options.spec }));
 

@@ -47,6 +47,7 @@ interface HttpLikeError {
   status?: number;
   type?: string;
   errors?: { path?: string; message?: string }[];
+  headers?: { Allow?: string };
 }
 
 /** Errors raised by express itself, body-parser and express-openapi-validator, by status. */
@@ -54,14 +55,13 @@ const FRAMEWORK_CODES: Record<number, string> = {
   400: 'VALIDATION_FAILED',
   401: 'UNAUTHENTICATED',
   404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
 /** The one place where errors become HTTP: known classes map to their status and code; anything else is a 500 that leaks nothing. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _req, res, next) => {
+  return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     if ((error instanceof RateLimitedError || error instanceof ServiceUnavailableError) && error.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(error.retryAfterSeconds));
@@ -72,6 +72,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const http = (error ?? {}) as HttpLikeError;
     if (http.type === 'entity.parse.failed') return sendProblem(res, 400, 'MALFORMED_JSON', 'The request body is not valid JSON.');
     const status = http.status ?? 500;
+    if (status === 405) return methodNotAllowed(req.method, http.headers?.Allow ?? '', res);
     const code = FRAMEWORK_CODES[status];
     if (code && status < 500) {
       const errors = (http.errors ?? []).map((e) => ({ path: e.path ?? '', message: e.message ?? 'invalid' }));
@@ -83,6 +84,17 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     logger.error('unhandled error', { error });
     return sendProblem(res, 500, 'INTERNAL', 'An unexpected error occurred. Quote the traceId when reporting it.');
   };
+}
+
+/** RFC 9110 requires the Allow header on a 405; the validator names the path's methods in lower case. */
+function methodNotAllowed(method: string, documented: string, res: Response): void {
+  const allow = documented
+    .split(',')
+    .map((m) => m.trim().toUpperCase())
+    .filter(Boolean)
+    .join(', ');
+  if (allow) res.setHeader('Allow', allow);
+  sendProblem(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on this path${allow ? `; it allows ${allow}` : ''}.`);
 }
 
 /**

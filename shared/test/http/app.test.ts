@@ -114,6 +114,13 @@ describe('createApp: the HTTP stack every service shares', () => {
     expect(JSON.stringify(res.body.errors)).to.contain('id');
   });
 
+  it('when the path exists and the method does not, then 405 METHOD_NOT_ALLOWED with the Allow header RFC 9110 requires', async () => {
+    const res = await fetch(`${base}/api/v1/things/${randomUUID()}`, { method: 'DELETE' });
+    expect(res.status).to.equal(405);
+    expect(res.headers.get('allow')).to.equal('GET');
+    expect(await res.json()).to.include({ code: 'METHOD_NOT_ALLOWED', detail: 'DELETE is not allowed on this path; it allows GET.' });
+  });
+
   it('when a response breaks the contract, then 500 INTERNAL that leaks nothing of the body', async () => {
     const res = await get('/api/v1/broken');
     expect(res.status).to.equal(500);
