@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mapLimit, type Order, type Product, type Shopper } from '../src/client.js';
 import { startBroker, stopBroker, tcpOpen } from '../src/broker.js';
 import { formatReport } from '../src/invariants.js';
+import { eventually } from '@commerce/shared/testing';
 import type { Service } from '../src/env.js';
 import { type Acceptance, acceptance, brokerAddress } from './support/stack.js';
 
@@ -127,5 +128,23 @@ describe('acceptance: concurrency and faults', function () {
       const res = await fetch(`${a.stack.url(svc)}/health/ready`);
       expect(res.status, `${svc} ready`).to.equal(200);
     }
+  });
+
+  it('11. the customer service down: a service with no keys yet answers 503 SERVICE_UNAVAILABLE with Retry-After (the token is fine, not 401), and 200 once it is back', async function () {
+    this.timeout(120_000);
+    const shopper = await a.shop.newShopper('keys');
+    const listOrders = () => a.shop.api.get<{ code?: string }>('/api/v1/orders', { token: shopper.token });
+    expect((await listOrders()).status).to.equal(200);
+    try {
+      await a.stack.kill('customer');
+      // Restarted, the order service has no key set yet, and the JWKS it would fetch is gone.
+      await a.stack.restartWith('order', {});
+      const refused = await listOrders();
+      expect([refused.status, refused.body.code, refused.headers.get('retry-after')]).to.deep.equal([503, 'SERVICE_UNAVAILABLE', '5']);
+    } finally {
+      await a.stack.startService('customer');
+    }
+    // After the Retry-After, the order service fetches the keys again.
+    await eventually(async () => expect((await listOrders()).status).to.equal(200), { timeoutMs: 20_000, intervalMs: 500 });
   });
 });
