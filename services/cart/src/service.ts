@@ -18,7 +18,7 @@ export function startCartService(config: CartConfig, options: ServiceStartOption
     // Redis only backs the shared rate limit here, which fails open: not a readiness check.
     wire: async ({ orm, bus, logger, metrics }) => {
       const cartMetrics = new CartMetrics(metrics.registry);
-      const verify = createTokenVerifier(options.keyResolver ?? remoteKeys(config.JWKS_URL));
+      const verify = createTokenVerifier(options.keyResolver ?? remoteKeys(config.JWKS_URL, {}, logger));
       // The read models (products, addresses) and the order outcomes arrive on one durable queue:
       // what was published while the cart was down waits there and is applied when it comes back.
       const consumer = await consumeCartEvents({ em: orm.em, bus, logger, metrics: cartMetrics });

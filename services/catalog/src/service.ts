@@ -23,7 +23,7 @@ export function startCatalogService(config: CatalogConfig, options: ServiceStart
         { productSeconds: config.PRODUCT_CACHE_TTL_SECONDS, listingSeconds: config.LISTING_CACHE_TTL_SECONDS, categoriesSeconds: config.CATEGORY_CACHE_TTL_SECONDS },
         metrics.registry,
       );
-      const verify = createTokenVerifier(options.keyResolver ?? remoteKeys(config.JWKS_URL));
+      const verify = createTokenVerifier(options.keyResolver ?? remoteKeys(config.JWKS_URL, {}, logger));
       const workers = await startStockWorkers({ config, logger, metrics, em: orm.em, bus, cache });
       return { routes: catalogRoutes({ em: orm.em, verify, cache, logger, config }), closers: workers };
     },

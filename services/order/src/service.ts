@@ -27,7 +27,7 @@ export function startOrderService(config: OrderConfig, options: ServiceStartOpti
       sweeper.start();
       // Stored cancel answers are kept 24 h (the documented retention), then purged.
       const purge = startIdempotencyPurge({ orm, logger });
-      const verify = createTokenVerifier(options.keyResolver ?? remoteKeys(config.JWKS_URL));
+      const verify = createTokenVerifier(options.keyResolver ?? remoteKeys(config.JWKS_URL, {}, logger));
       return {
         routes: orderRoutes({ ...ctx, verify }),
         closers: [() => consumer.stop(), () => sweeper.stop(), () => purge.stop()],

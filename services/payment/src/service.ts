@@ -37,7 +37,7 @@ export function startPaymentService(config: PaymentConfig, options: StartOptions
         providerTimeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
         ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
       };
-      const verify = createTokenVerifier(options.keyResolver ?? remoteKeys(config.JWKS_URL));
+      const verify = createTokenVerifier(options.keyResolver ?? remoteKeys(config.JWKS_URL, {}, logger));
       // Commands and the order's cancellations wait on the durable queue while the service is down.
       const consumer = await consumePaymentCommands({ ...ctx, bus });
       const sweeper = new PaymentSweeper({ ctx, intervalMs: config.PAYMENT_SWEEP_INTERVAL_MS, graceMs: config.PAYMENT_STUCK_GRACE_MS });

@@ -1,6 +1,7 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, createLocalJWKSet, createRemoteJWKSet, errors, jwksCache, type ExportedJWKSCache, type JSONWebKeySet } from 'jose';
 import { ServiceUnavailableError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
 import { ACCESS_TOKEN, type KeyResolver } from './verifier.js';
 
 /**
@@ -41,7 +42,7 @@ const UNKNOWN_KID = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys];
  * no fetch is tried again for a cooldown, so that requests don't each wait out a timeout; a key
  * that can't be had that way rejects with ServiceUnavailableError (503, Retry-After).
  */
-export function remoteKeys(jwksUri: string, cache: Partial<typeof JWKS_CACHE> = {}): KeyResolver {
+export function remoteKeys(jwksUri: string, cache: Partial<typeof JWKS_CACHE> = {}, logger?: Logger): KeyResolver {
   const { maxAgeMs, cooldownMs, timeoutMs, maxStaleMs } = { ...JWKS_CACHE, ...cache };
   // jose records each set it fetches here, with the time (uat).
   const fetched = {} as Partial<ExportedJWKSCache>;
@@ -67,6 +68,9 @@ export function remoteKeys(jwksUri: string, cache: Partial<typeof JWKS_CACHE> = 
     } catch (error) {
       if (UNKNOWN_KID.some((known) => error instanceof known)) throw error;
       failedAt = Date.now();
+      // Once per cooldown at most: the first sign of an issuer outage, long before any 503.
+      const ageSeconds = fetched.uat === undefined ? undefined : Math.round((failedAt - fetched.uat) / 1000);
+      logger?.warn('JWKS fetch failed; verifying with the last key set fetched, if any', { jwksUri, error, lastFetchedSecondsAgo: ageSeconds });
       return fromLastFetched(kid);
     }
   };

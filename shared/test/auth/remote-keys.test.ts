@@ -6,6 +6,8 @@ import jwt from 'jsonwebtoken';
 import { ACCESS_TOKEN, createTokenVerifier } from '../../src/auth/verifier.js';
 import { JWKS_CACHE, keyThumbprint, remoteKeys, toPublicJwk, type PublicJwk } from '../../src/auth/jwks.js';
 import { ServiceUnavailableError, type AppError } from '../../src/errors.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { MemoryTransport } from '../../src/testing/index.js';
 
 interface TestKey {
   kid: string;
@@ -102,14 +104,16 @@ describe('remoteKeys: verifying against the issuer JWKS across a key rotation', 
     expect(fetches).to.equal(1);
   });
 
-  it('when the JWKS fails once the cached set has aged, then keys come from the last set fetched, and a fetch is tried again after the cooldown', async () => {
-    const verify = createTokenVerifier(remoteKeys(jwksUri, { maxAgeMs: 100, cooldownMs: 200 }));
+  it('when the JWKS fails once the cached set has aged, then keys come from the last set fetched, the failure is logged once, and a fetch is tried again after the cooldown', async () => {
+    const logged = new MemoryTransport();
+    const verify = createTokenVerifier(remoteKeys(jwksUri, { maxAgeMs: 100, cooldownMs: 200 }, createLogger('test', 'warn', [logged])));
     await verify(a.sign('warm'));
     answer = 'error';
     await sleep(150);
     expect(await verify(a.sign('stale'))).to.deep.equal({ customerId: 'stale', role: 'customer' });
     expect(await verify(a.sign('within the cooldown'))).to.deep.equal({ customerId: 'within the cooldown', role: 'customer' });
     expect(fetches).to.equal(2);
+    expect(logged.lines.map((l) => [l.level, l.message])).to.deep.equal([['warn', 'JWKS fetch failed; verifying with the last key set fetched, if any']]);
     // A kid the last set lacks can't be told from a new key while the JWKS is away: 503, not 401.
     expect((await rejection(verify(b.sign('stranger')))).status).to.equal(503);
 
