@@ -3,9 +3,11 @@
 #   infrastructure → npm ci unless node_modules is up to date → the acceptance suite's tools (curl, jq,
 #   python3-requests for the examples, chromium for the docs page test) → secrets → provision →
 #   build, lint, typecheck → the OpenAPI lint (Spectral with the OWASP ruleset, .spectral.yaml)
-#   → the monitoring gates (promtool, installed with Debian's
-#   prometheus package when missing: check config, check rules, test rules; and
-#   scripts/monitoring-k8s.mjs --check) → the API docs (scripts/docs-bundle.mjs --self-test, then
+#   → the monitoring gates (promtool and amtool, installed with Debian's prometheus and
+#   prometheus-alertmanager packages when missing: check config, check rules, test rules,
+#   Alertmanager's check-config and every alert's route, scripts/check-alert-routing.mjs; and
+#   scripts/monitoring-k8s.mjs --check, scripts/alertmanager-config.mjs --check)
+#   → the API docs (scripts/docs-bundle.mjs --self-test, then
 #   make docs: docs/dist, which the acceptance suite's gateway serves and whose Postman collection
 #   it runs) → the mocha suites (under c8) of every workspace that
 #   has a .mocharc.json: shared first (env: scripts/env.sh kit test), then each
@@ -66,32 +68,43 @@ gate() {
   fi
 }
 
-# promtool comes with Debian's prometheus package, installed with its daemon kept from starting
-# (install_debian_packages in lib.sh); should it start anyway (or be enabled for the next boot),
-# it is stopped and disabled: it would hold port 9090, which the local Prometheus of make monitor uses.
-ensure_promtool() {
-  have promtool && return 0
-  local rc=0
-  install_debian_packages prometheus || rc=$?
-  stop_system_daemon prometheus /run/prometheus/prometheus.pid
-  [ "$rc" -eq 0 ] || warn "apt-get failed installing prometheus (see ${LOG_DIR#"$ROOT"/}/apt.log)"
+# promtool and amtool come with Debian's prometheus and prometheus-alertmanager packages, installed
+# (the missing ones, in one apt-get) with their daemons kept from starting (install_debian_packages in
+# lib.sh); should one start anyway (or be enabled for the next boot), it is stopped and disabled: it
+# would hold port 9090 or 9093, which the local Prometheus and Alertmanager of make monitor use.
+ensure_monitoring_tools() {
+  local missing=() package rc=0
+  have promtool || missing+=(prometheus)
+  have amtool || missing+=(prometheus-alertmanager)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  install_debian_packages "${missing[@]}" || rc=$?
+  for package in "${missing[@]}"; do
+    stop_system_daemon "$package" "/run/prometheus/$package.pid"
+  done
+  [ "$rc" -eq 0 ] || warn "apt-get failed installing ${missing[*]} (see ${LOG_DIR#"$ROOT"/}/apt.log)"
   return "$rc"
 }
 
 # The monitoring gate: the scrape configuration, the alert rules and their unit tests
-# (monitoring/prometheus/tests/*.yml), and the Kubernetes PrometheusRule being the one
-# rendered from the rules (scripts/monitoring-k8s.mjs --check). A failure counts as 1 failed.
+# (monitoring/prometheus/tests/*.yml), the Kubernetes PrometheusRule being the one rendered from the
+# rules (scripts/monitoring-k8s.mjs --check); Alertmanager's routing tree (amtool check-config), the
+# Kubernetes AlertmanagerConfig rendered from it with no real URL in git (alertmanager-config.mjs
+# --check), and every alert routed to the receiver of its severity (check-alert-routing.mjs).
+# A failure counts as 1 failed.
 monitoring_gates() {
-  local dir="$ROOT/monitoring/prometheus"
+  local dir="$ROOT/monitoring/prometheus" am_config="$ROOT/monitoring/alertmanager/alertmanager.yml"
   gate k8s-rules node scripts/monitoring-k8s.mjs --check
-  if ! ensure_promtool; then
-    SUMMARY+=("$(printf '%-10s FAILED: promtool could not be installed (counted as 1 failed)' prometheus)")
+  gate k8s-am node scripts/alertmanager-config.mjs --check
+  if ! ensure_monitoring_tools; then
+    SUMMARY+=("$(printf '%-10s FAILED: promtool or amtool could not be installed (counted as 1 failed)' monitoring)")
     FAILED=$((FAILED + 1))
     return 0
   fi
   gate prom-conf promtool check config "$dir/prometheus.yml"
   gate prom-rules promtool check rules "$dir"/rules/*.yml "$dir"/rules/k8s/*.yml
   gate prom-tests promtool test rules "$dir"/tests/*.yml
+  gate am-conf amtool check-config "$am_config"
+  gate am-routes node scripts/check-alert-routing.mjs --config "$am_config"
 }
 
 # The Grafana dashboards: checked statically (schema, ids, datasource variable, known metrics),

@@ -9,15 +9,20 @@
 #      Prometheus: node scripts/check-dashboards.mjs --require-data --panels, one result per panel;
 #      and the alerts that read exporters have local data (DiskSpaceLow's filesystems, the DLQ depth
 #      of DeadLetterQueueGrowing);
-#   5. stops what it started (the monitoring; the stack with make down), whatever happened.
-# Each panel and each alert-data check is one test; a failed load run or a step that could not run
-# counts as 1 failed. Output in .run/verify-monitoring/; the last line is
+#   5. the alerting path (scripts/check-alert-delivery.mjs, about 35 s): Prometheus sends to the
+#      Alertmanager, synthetic critical alerts reach the pager sink within the group_wait, the
+#      warnings they inhibit reach no sink, a warning nothing inhibits reaches the ticket sink;
+#   6. stops what it started (the monitoring; the stack with make down), whatever happened.
+# Each panel, each alert-data check and each alerting check is one test; a failed load run or a
+# step that could not run counts as 1 failed. Output in .run/verify-monitoring/; the last line is
 # `verify-monitoring: <passed> passed, <failed> failed`. Exits non-zero if anything failed.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PROMETHEUS_URL="http://127.0.0.1:9090"
+ALERTMANAGER_URL="http://127.0.0.1:9093"   # scripts/monitor.sh's Alertmanager and alert sink
+ALERT_SINK_URL="http://127.0.0.1:9095"
 OUT_DIR="$RUN_DIR/verify-monitoring"
 SCRAPE_WAIT="${VERIFY_SCRAPE_WAIT:-20}"   # seconds: prometheus.yml scrapes every 15 s
 PASSED=0
@@ -49,6 +54,7 @@ cleanup() {
 
 # series <PromQL>: how many series Prometheus answers (empty when it refuses the query).
 series() {
+  # shellcheck disable=SC2016 # ${...} belongs to the JavaScript
   node --input-type=module -e '
     const res = await fetch(`${process.argv[1]}/api/v1/query?${new URLSearchParams({ query: process.argv[2] })}`);
     const body = await res.json();
@@ -90,6 +96,21 @@ check_alert_data() {
   alert_data 'DeadLetterQueueGrowing (broker side)' 'rabbitmq_detailed_queue_messages_ready{queue=~".+\\.dlq"}'
 }
 
+check_alerting() {
+  local log_file="$OUT_DIR/alerting.log" result rc=0
+  log "the alerting path: Prometheus → Alertmanager → the pager and ticket sinks (.run/logs/alerts.log)"
+  (cd "$ROOT" && node scripts/check-alert-delivery.mjs --prometheus "$PROMETHEUS_URL" \
+    --alertmanager "$ALERTMANAGER_URL" --sink "$ALERT_SINK_URL" --log "$LOG_DIR/alerts.log") \
+    2>&1 | tee "$log_file" || rc=$?
+  result="$(grep -E '^alert delivery: [0-9]+ passed, [0-9]+ failed' "$log_file" | tail -n 1 || true)"
+  if [ -z "$result" ]; then
+    failed_step "the alerting check crashed (exit $rc, see ${log_file#"$ROOT"/})"
+    return 0
+  fi
+  PASSED=$((PASSED + $(sed -E 's/^alert delivery: ([0-9]+) passed.*/\1/' <<<"$result")))
+  FAILED=$((FAILED + $(sed -E 's/^alert delivery: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$result")))
+}
+
 run() {
   if stack_up; then
     log "the stack is up: using it (and leaving it up)"
@@ -106,6 +127,7 @@ run() {
   sleep "$SCRAPE_WAIT"
   check_panels
   check_alert_data
+  check_alerting
 }
 
 main() {
