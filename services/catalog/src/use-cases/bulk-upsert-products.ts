@@ -32,7 +32,9 @@ const itemPath = (index: number, field: string) => `/body/items/${index}/${field
  *
  * Existing rows are locked in SKU order, so two overlapping imports queue instead of deadlocking.
  * If a concurrent request creates one of our new SKUs between our check and our insert, the unique
- * index fails our transaction; it is retried once, and then sees that product as existing.
+ * index fails our transaction, which is retried and then sees that product as existing. Several
+ * imports racing can fail us again, but each failure means one more of our SKUs was committed
+ * elsewhere, so there are at most as many retries as distinct SKUs.
  */
 export async function bulkUpsertProducts(ctx: WriteContext, items: readonly ProductInput[]): Promise<BulkResult[]> {
   return (await upsertProducts(ctx, items)).results;
@@ -41,12 +43,14 @@ export async function bulkUpsertProducts(ctx: WriteContext, items: readonly Prod
 /** The same, also saying which products really changed (created or updated): the demo seed reports it. */
 export async function upsertProducts(ctx: WriteContext, items: readonly ProductInput[]): Promise<{ results: BulkResult[]; changed: string[] }> {
   const attempt = () => ctx.em.transactional((tx) => upsertAll(tx, items, ctx.actor));
-  let outcome: { results: BulkResult[]; changed: string[] };
-  try {
-    outcome = await attempt();
-  } catch (error) {
-    if (!isUniqueViolation(error, 'products_sku_unique')) throw error;
-    outcome = await attempt();
+  let retriesLeft = new Set(items.map((item) => item.sku)).size;
+  let outcome: { results: BulkResult[]; changed: string[] } | undefined;
+  while (!outcome) {
+    try {
+      outcome = await attempt();
+    } catch (error) {
+      if (!isUniqueViolation(error, 'products_sku_unique') || retriesLeft-- === 0) throw error;
+    }
   }
   if (outcome.changed.length) await ctx.cache.productsChanged(outcome.changed);
   return outcome;

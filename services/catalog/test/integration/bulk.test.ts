@@ -104,6 +104,19 @@ describe('bulk upsert: POST /api/v1/products/bulk', () => {
     expect((await h.db.query('select sum(on_hand)::int as s from inventory')).rows[0].s).to.equal(100);
   });
 
+  it('when six imports of overlapping new SKUs race, then all answer 200 (each retried as often as others commit its SKUs) and every product exists once', async () => {
+    const token = h.adminToken();
+    // Each import takes 12 of 20 SKUs, starting at another offset, so every pair overlaps differently.
+    const imports = Array.from({ length: 6 }, (_, k) => Array.from({ length: 12 }, (_, i) => item((k * 3 + i) % 20, { initialStock: 1 })));
+    const answers = await Promise.all(imports.map((items) => h.api.post<BulkBody>('/api/v1/products/bulk', { items }, { token })));
+    expect(answers.map((r) => r.status)).to.deep.equal([200, 200, 200, 200, 200, 200]);
+    expect(await count(h, 'products')).to.equal(20);
+    // Stock comes with a product's creation only: one unit per SKU, whichever import created it.
+    expect((await h.db.query('select sum(on_hand)::int as s from inventory')).rows[0].s).to.equal(20);
+    const created = answers.flatMap((r) => r.body.items.filter((x) => x.result === 'created').map((x) => x.sku));
+    expect(created.sort()).to.deep.equal([...new Set(imports.flat().map((i) => i.sku))].sort());
+  });
+
   it('when the body is over 100 kB (the contract: split large imports), then 413 PAYLOAD_TOO_LARGE', async () => {
     const items = Array.from({ length: 60 }, (_, i) => item(i, { description: 'x'.repeat(2000) }));
     const res = await h.api.post<Problem>('/api/v1/products/bulk', { items }, { token: h.adminToken() });
