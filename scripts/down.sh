@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # scripts/down.sh (make down): stops exactly what scripts/up.sh and scripts/monitor.sh
-# started, found by PID files: Prometheus and the exporters (.run/monitor/*.pid), the
-# gateway (.run/nginx/nginx.pid), then the services (.run/pids/*.pid). SIGTERM (SIGQUIT
-# for nginx), SIGKILL after 15 s.
+# started, found by PID files: Prometheus, Alertmanager, its local sink and the exporters
+# (.run/monitor/*.pid), the gateway (.run/nginx/nginx.pid), then the services (.run/pids/*.pid).
+# SIGTERM (SIGQUIT for nginx), SIGKILL after 15 s.
 # PostgreSQL, RabbitMQ and Redis keep running; so do logs and secrets.
 set -euo pipefail
 # shellcheck source=lib.sh
