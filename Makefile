@@ -1,7 +1,7 @@
 # The verbs a newcomer types. Each one is a script in scripts/;
 # docs/runbooks/local-stack.md tells how the local stack works.
 .DEFAULT_GOAL := help
-.PHONY: help up down logs test build lint clean demo load monitor verify-monitoring docs trace rotate-jwt-key
+.PHONY: help up down logs test build lint clean demo load bench monitor verify-monitoring docs trace rotate-jwt-key
 
 help: ## list the verbs
 	@printf 'make <verb>:\n'
@@ -30,6 +30,9 @@ verify-monitoring: ## every dashboard panel has data: stack (make up if down), m
 
 load: ## on a running stack (make up): Locust load through the gateway; reports in reports/load/ (LOAD_USERS, LOAD_DURATION, ...)
 	@scripts/load.sh
+
+bench: ## benchmarks (domain, kit, the cart's event throughput on the test environment); report in reports/bench/
+	@scripts/bench.sh
 
 rotate-jwt-key: ## new JWT signing key, old one still published; restarts the customer alone (TO=<pem>: rotate back to a kept key)
 	@scripts/rotate-jwt-key.sh $(if $(TO),--to "$(TO)")
