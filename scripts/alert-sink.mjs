@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The local stack's pager and ticket system (make monitor): the local Alertmanager's receivers post
+// The local stack's pager, ticket system and heartbeat check (make monitor): the local Alertmanager's receivers post
 // their webhooks here, POST /<receiver>, and every notification becomes one JSON line of
 // .run/logs/alerts.log: {"receivedAt", "path", ...Alertmanager's webhook payload (receiver, status,
 // alerts with their labels and annotations: summary, description, runbook_url, ...)}.

@@ -5,7 +5,9 @@
 //      monitoring/alertmanager/alertmanager.yml exercised here, a critical source and the warning it
 //      inhibits, plus a warning nothing inhibits. Each critical must reach the pager sink and the
 //      free warning the ticket sink (.run/logs/alerts.log, scripts/alert-sink.mjs) within the
-//      group_wait and a margin; each inhibited warning must reach no sink and be suppressed.
+//      group_wait and a margin; each inhibited warning must reach no sink and be suppressed;
+//   3. Prometheus' own Watchdog (always firing) reached the heartbeat sink in the last 90 s, or does
+//      within the next 90 s.
 // The synthetic alerts carry test="verify-monitoring" and a service (and slo) of their own, so they
 // never look like, group with or inhibit real alerts; they are resolved at the end. Refuses to post
 // when the Alertmanager's receivers are not the local sink: no synthetic page to a real pager.
@@ -145,6 +147,20 @@ if (!urls.length || urls.some((url) => !String(url).startsWith(`${opt.sink}/`)))
   // Resolved now: they leave the Alertmanager's list, and the groups that notified send a resolved.
   await postAlerts(started, new Date());
 }
+
+// 3. The real path, nothing synthetic: Prometheus' own always-firing Watchdog reaches the heartbeat
+// receiver, about every minute (repeat_interval 1m). One received in the last HEARTBEAT_WINDOW
+// seconds counts; else wait that long for the next.
+const HEARTBEAT_WINDOW = 90;
+const heartbeatSince = Date.now() - HEARTBEAT_WINDOW * 1000;
+const heartbeatDeadline = Date.now() + HEARTBEAT_WINDOW * 1000;
+const isHeartbeat = (n) => n.receiver === 'heartbeat' && n.status === 'firing' && n.at >= heartbeatSince && n.alerts.some((a) => a.labels.alertname === 'Watchdog');
+let heartbeat = notificationsSince(0).find(isHeartbeat);
+while (!heartbeat && Date.now() < heartbeatDeadline) {
+  await sleep(2000);
+  heartbeat = notificationsSince(0).find(isHeartbeat);
+}
+report(!!heartbeat, `Prometheus' Watchdog reached the heartbeat receiver within ${HEARTBEAT_WINDOW}s${heartbeat ? ` (at ${new Date(heartbeat.at).toISOString()})` : ': no heartbeat'}`);
 
 process.stdout.write(`alert delivery: ${passed} passed, ${failed} failed\n`);
 process.exit(failed ? 1 : 0);

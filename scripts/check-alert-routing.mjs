@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Every alert of monitoring/prometheus/rules/ reaches the receiver its severity promises, through
 // the real routing tree, as amtool resolves it (make test):
-//   critical → pager, warning → ticket, and an alert with no or an unknown severity → ticket;
+//   critical → pager, warning → ticket, heartbeat (the Watchdog) → heartbeat, and an alert with no
+//   or an unknown severity → ticket;
 // and every alert name the inhibit rules match on exists among the rules, so that renaming an alert
 // can't silently turn an inhibition off. Inhibition itself only a running Alertmanager can show:
 // make verify-monitoring does.
@@ -24,7 +25,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RULES = join(ROOT, 'monitoring/prometheus/rules');
 const { values } = parseArgs({ options: { config: { type: 'string', default: join(ROOT, 'monitoring/alertmanager/alertmanager.yml') } } });
 const CONFIG = resolve(values.config);
-const RECEIVER_OF = { critical: 'pager', warning: 'ticket' };
+const RECEIVER_OF = { critical: 'pager', warning: 'ticket', heartbeat: 'heartbeat' };
 const DEFAULT_RECEIVER = 'ticket';
 
 const ruleFiles = [RULES, join(RULES, 'k8s')].flatMap((dir) =>

@@ -13,7 +13,7 @@
 #   prometheus-alertmanager       127.0.0.1:9093  monitoring/alertmanager/alertmanager.yml with the
 #                                                 receivers' URLs filled in (.run/alertmanager/, its
 #                                                 data there too); Prometheus sends its alerts to it
-#   alert-sink                    127.0.0.1:9095  the local pager and ticket system: each notification
+#   alert-sink                    127.0.0.1:9095  the local pager, ticket and heartbeat receivers: each notification
 #                                                 one JSON line of .run/logs/alerts.log
 #                                                 (scripts/alert-sink.mjs)
 #   start   installs what is missing (Debian packages, daemons kept from starting), provisions the
@@ -23,8 +23,8 @@
 #   stop    stops our processes (SIGTERM, SIGKILL after 15 s); the plugin stays enabled
 #   status  each process, each target's health as Prometheus sees it, the Alertmanager it sends to
 #
-# The receivers' URLs: ALERTMANAGER_PAGER_URL and ALERTMANAGER_TICKET_URL when set (a real webhook
-# to try), else the sink's http://127.0.0.1:9095/pager and /ticket.
+# The receivers' URLs: ALERTMANAGER_<RECEIVER>_URL (PAGER, TICKET, HEARTBEAT) when set (a real webhook
+# to try), else the sink's http://127.0.0.1:9095/<receiver> (pager, ticket, heartbeat).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -216,7 +216,7 @@ print_urls() {
     redis "http://127.0.0.1:9121/metrics" nginx "http://127.0.0.1:9113/metrics  (reads :$GATEWAY_STATUS_PORT/stub_status)" \
     rabbitmq "http://127.0.0.1:$RABBITMQ_METRICS_PORT/metrics"
   printf '  %-13s %s\n' alertmanager "$ALERTMANAGER_URL  (alerts: amtool alert query --alertmanager.url=$ALERTMANAGER_URL; routing: monitoring/alertmanager/alertmanager.yml)" \
-    alerts ".run/logs/alerts.log  (every notification the pager and ticket receivers got, one JSON line each)"
+    alerts ".run/logs/alerts.log  (every notification the pager, ticket and heartbeat receivers got, one JSON line each)"
   printf '  %-13s %s\n' dashboards "monitoring/README.md (Grafana provisioning; node scripts/check-dashboards.mjs --prometheus $PROMETHEUS_URL)"
   printf '  %-13s %s\n' logs ".run/logs/prometheus*.log, .run/logs/alert-sink.log" stop "scripts/monitor.sh stop (make down stops it too)"
 }

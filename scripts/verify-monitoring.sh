@@ -11,7 +11,8 @@
 #      of DeadLetterQueueGrowing);
 #   5. the alerting path (scripts/check-alert-delivery.mjs, about 35 s): Prometheus sends to the
 #      Alertmanager, synthetic critical alerts reach the pager sink within the group_wait, the
-#      warnings they inhibit reach no sink, a warning nothing inhibits reaches the ticket sink;
+#      warnings they inhibit reach no sink, a warning nothing inhibits reaches the ticket sink, and
+#      Prometheus' own Watchdog reaches the heartbeat sink;
 #   6. stops what it started (the monitoring; the stack with make down), whatever happened.
 # Each panel, each alert-data check and each alerting check is one test; a failed load run or a
 # step that could not run counts as 1 failed. Output in .run/verify-monitoring/; the last line is
