@@ -22,10 +22,10 @@ trace: ## ID=<traceId|correlationId|orderId>: that checkout's log lines from eve
 demo: ## on a running stack (make up): one shopper's checkout story, a declined card, an out-of-stock order
 	@scripts/demo.sh
 
-monitor: ## on a running stack: Prometheus on :9090 and the exporters (node, PostgreSQL, Redis, nginx, RabbitMQ)
+monitor: ## on a running stack: Prometheus on :9090, Alertmanager on :9093 (local sink: .run/logs/alerts.log), the exporters
 	@scripts/monitor.sh start
 
-verify-monitoring: ## every dashboard panel has data: stack (make up if down), make monitor, a short load, each panel through Prometheus
+verify-monitoring: ## stack (make up if down), make monitor, a short load, then every dashboard panel's data and the alerting path
 	@scripts/verify-monitoring.sh
 
 load: ## on a running stack (make up): Locust load through the gateway; reports in reports/load/ (LOAD_USERS, LOAD_DURATION, ...)
