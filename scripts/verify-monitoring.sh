@@ -76,18 +76,25 @@ alert_data() {
   fi
 }
 
-check_panels() {
-  local log_file="$OUT_DIR/panels.log" result rc=0
-  log "every dashboard panel through Prometheus (data required)"
-  (cd "$ROOT" && node scripts/check-dashboards.mjs --prometheus "$PROMETHEUS_URL" --require-data --panels) \
-    2>&1 | tee "$log_file" || rc=$?
-  result="$(grep -E '^panels: [0-9]+ passed, [0-9]+ failed' "$log_file" | tail -n 1 || true)"
+# checked <name> <result prefix> <log file> <command...>: runs a checker whose last line is
+# `<prefix>: <passed> passed, <failed> failed` and adds those counts; no such line is a failed step.
+checked() {
+  local name="$1" prefix="$2" log_file="$3" result rc=0
+  shift 3
+  (cd "$ROOT" && "$@") 2>&1 | tee "$log_file" || rc=$?
+  result="$(grep -E "^$prefix: [0-9]+ passed, [0-9]+ failed" "$log_file" | tail -n 1 || true)"
   if [ -z "$result" ]; then
-    failed_step "the dashboard check crashed (exit $rc, see ${log_file#"$ROOT"/})"
+    failed_step "the $name check crashed (exit $rc, see ${log_file#"$ROOT"/})"
     return 0
   fi
-  PASSED=$((PASSED + $(sed -E 's/^panels: ([0-9]+) passed.*/\1/' <<<"$result")))
-  FAILED=$((FAILED + $(sed -E 's/^panels: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$result")))
+  PASSED=$((PASSED + $(sed -E 's/^.*: ([0-9]+) passed.*/\1/' <<<"$result")))
+  FAILED=$((FAILED + $(sed -E 's/^.*: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$result")))
+}
+
+check_panels() {
+  log "every dashboard panel through Prometheus (data required)"
+  checked dashboard panels "$OUT_DIR/panels.log" \
+    node scripts/check-dashboards.mjs --prometheus "$PROMETHEUS_URL" --require-data --panels
 }
 
 check_alert_data() {
@@ -98,18 +105,10 @@ check_alert_data() {
 }
 
 check_alerting() {
-  local log_file="$OUT_DIR/alerting.log" result rc=0
-  log "the alerting path: Prometheus → Alertmanager → the pager and ticket sinks (.run/logs/alerts.log)"
-  (cd "$ROOT" && node scripts/check-alert-delivery.mjs --prometheus "$PROMETHEUS_URL" \
-    --alertmanager "$ALERTMANAGER_URL" --sink "$ALERT_SINK_URL" --log "$LOG_DIR/alerts.log") \
-    2>&1 | tee "$log_file" || rc=$?
-  result="$(grep -E '^alert delivery: [0-9]+ passed, [0-9]+ failed' "$log_file" | tail -n 1 || true)"
-  if [ -z "$result" ]; then
-    failed_step "the alerting check crashed (exit $rc, see ${log_file#"$ROOT"/})"
-    return 0
-  fi
-  PASSED=$((PASSED + $(sed -E 's/^alert delivery: ([0-9]+) passed.*/\1/' <<<"$result")))
-  FAILED=$((FAILED + $(sed -E 's/^alert delivery: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$result")))
+  log "the alerting path: Prometheus → Alertmanager → the pager, ticket and heartbeat sinks (.run/logs/alerts.log)"
+  checked alerting 'alert delivery' "$OUT_DIR/alerting.log" \
+    node scripts/check-alert-delivery.mjs --prometheus "$PROMETHEUS_URL" \
+    --alertmanager "$ALERTMANAGER_URL" --sink "$ALERT_SINK_URL" --log "$LOG_DIR/alerts.log"
 }
 
 run() {
