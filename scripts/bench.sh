@@ -5,7 +5,8 @@
 #   micro (tinybench): shared/bench/state-machine.bench.ts, shared/bench/request-costs.bench.ts,
 #     services/order/bench/saga.bench.ts
 #   end to end: services/cart/bench/events-throughput.bench.ts on the cart's TEST environment
-#     (cart_test, vhost commerce_test), holding BENCH_LOCK so no test run shares the queue meanwhile
+#     (cart_test, vhost commerce_test), holding BENCH_LOCK so two benches never share the queue;
+#     make test doesn't take that lock and uses the same database and vhost: don't run both at once
 # Knobs (environment): BENCH_EVENTS (2000 events per throughput run), BENCH_REPORT_DIR
 # (reports/bench/<UTC time>), BENCH_LOCK (/tmp/locks/cart-test.lock).
 # Benchmarks never assert timings: this fails only when a benchmark could not run to the end.
