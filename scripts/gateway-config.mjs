@@ -191,7 +191,9 @@ function render({ ingressFile, dir, listen, statusListen, ports, statics }, ingr
     locations.set('/', `default_type application/problem+json;\n      return 404 '${problem(404, 'Not Found', 'NOT_FOUND')}';`);
   }
 
-  const upstreams = [...used].sort().map((name) => `  upstream ${name} {\n    server 127.0.0.1:${ports.get(name)};\n    keepalive 16;\n  }`);
+  // Idle connections to a service are dropped well before the service drops them (its
+  // KEEP_ALIVE_TIMEOUT_MS, 65 s): the other way round, a request sent as the service closes one is a 502.
+  const upstreams = [...used].sort().map((name) => `  upstream ${name} {\n    server 127.0.0.1:${ports.get(name)};\n    keepalive 16;\n    keepalive_timeout 30s;\n  }`);
   const locationBlocks = [...locations].map(([match, body]) => `    location ${match} {\n      ${body}\n    }`);
   const skippedNotes = skipped.map((r) => `    # not routed (no local port for Service ${r.service}): ${r.pathType} ${r.path}`);
 
