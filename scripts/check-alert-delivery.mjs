@@ -24,6 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { URLSearchParams, fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
+import { runbookOf } from './alert-rules.mjs';
 
 /* eslint-disable security/detect-non-literal-fs-filename -- the repository's routing tree and the sink's log named on the command line */
 
@@ -49,7 +50,6 @@ const PAIRS = [
   { source: 'ErrorBudgetFastBurn', target: 'ErrorBudgetSlowBurn', equal: 'slo' },
   { source: 'ServiceDown', target: 'ElevatedHttpErrorRatio', equal: 'service' },
 ];
-const kebab = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase();
 const synthetic = (alertname, severity, key) => ({
   // Every one a service of its own: a group of its own (group_by alertname, service), so the
   // group_wait applies, and no ServiceDown of this run mutes another pair's alerts.
@@ -57,7 +57,7 @@ const synthetic = (alertname, severity, key) => ({
   annotations: {
     summary: `synthetic ${alertname} from make verify-monitoring, not a real alert`,
     description: `Posted by scripts/check-alert-delivery.mjs (run ${RUN}) to prove the alerting path.`,
-    runbook_url: `docs/runbooks/${kebab(alertname)}.md`,
+    runbook_url: runbookOf(alertname),
   },
 });
 const pairs = PAIRS.map((p, i) => {

@@ -12,31 +12,24 @@
 // One line per check, ok or FAIL; exit 1 if any failed. amtool comes with Debian's
 // prometheus-alertmanager (scripts/test.sh installs it).
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
+import { alertRules } from './alert-rules.mjs';
 
 /* eslint-disable security/detect-non-literal-fs-filename -- the repository's files, or the config named on the command line */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const RULES = join(ROOT, 'monitoring/prometheus/rules');
 const { values } = parseArgs({ options: { config: { type: 'string', default: join(ROOT, 'monitoring/alertmanager/alertmanager.yml') } } });
 const CONFIG = resolve(values.config);
 const RECEIVER_OF = { critical: 'pager', warning: 'ticket', heartbeat: 'heartbeat' };
 const DEFAULT_RECEIVER = 'ticket';
 
-const ruleFiles = [RULES, join(RULES, 'k8s')].flatMap((dir) =>
-  readdirSync(dir).filter((name) => name.endsWith('.yml')).sort().map((name) => join(dir, name)),
-);
-const alerts = new Map(); // name → its static labels (severity among them)
-for (const file of ruleFiles) {
-  for (const group of parse(readFileSync(file, 'utf8')).groups) {
-    for (const rule of group.rules.filter((r) => r.alert)) alerts.set(rule.alert, { alertname: rule.alert, ...rule.labels });
-  }
-}
+// name → its static labels (severity among them)
+const alerts = new Map(alertRules().map(({ rule }) => [rule.alert, { alertname: rule.alert, ...rule.labels }]));
 
 // The receivers amtool resolves a label set to, in routing-tree order (its error, if it fails).
 function receiversOf(labels) {

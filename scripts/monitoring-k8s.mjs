@@ -23,28 +23,23 @@ import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { alertRules, k8sRuleFiles, RULES, runbookOf, ymlIn } from './alert-rules.mjs';
 
 /* eslint-disable security/detect-non-literal-fs-filename -- every path is inside the repository, built from constants and its listings */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROM = join(ROOT, 'monitoring/prometheus');
-const RULES = join(PROM, 'rules');
 const TESTS = join(PROM, 'tests');
 const OUTPUT = join(ROOT, 'k8s/monitoring/prometheus-rule.yaml');
 const SERVICE_MONITORS = join(ROOT, 'k8s/monitoring/servicemonitors.yaml');
 const SEVERITIES = new Set(['critical', 'warning']);
 const isHeartbeat = (rule) => rule.labels?.severity === 'heartbeat' && rule.expr === 'vector(1)';
 
-const ymlIn = (dir) => readdirSync(dir).filter((name) => name.endsWith('.yml')).sort().map((name) => join(dir, name));
 const rel = (file) => relative(ROOT, file);
-const kebab = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase();
 
-function ruleFiles() {
-  return [...ymlIn(RULES).filter((file) => !file.endsWith('.local.yml')), ...ymlIn(join(RULES, 'k8s'))];
-}
 
 function render() {
-  const groups = ruleFiles().flatMap((file) => parse(readFileSync(file, 'utf8')).groups);
+  const groups = k8sRuleFiles().flatMap((file) => parse(readFileSync(file, 'utf8')).groups);
   const rule = {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
@@ -65,22 +60,18 @@ function conventionErrors() {
   const errors = [];
   const alerts = new Map(); // alert name → rule file
   const heartbeats = new Set();
-  for (const file of ruleFiles().concat(ymlIn(RULES).filter((f) => f.endsWith('.local.yml')))) {
-    for (const group of parse(readFileSync(file, 'utf8')).groups) {
-      for (const rule of group.rules.filter((r) => r.alert)) {
-        const where = `${rel(file)}: ${rule.alert}`;
-        alerts.set(rule.alert, rel(file));
-        if (isHeartbeat(rule)) heartbeats.add(rule.alert);
-        const runbook = `docs/runbooks/${kebab(rule.alert)}.md`;
-        if (!SEVERITIES.has(rule.labels?.severity) && !isHeartbeat(rule)) {
-          errors.push(`${where}: labels.severity must be critical or warning (heartbeat only with expr vector(1))`);
-        }
-        if (!rule.annotations?.summary) errors.push(`${where}: no annotations.summary`);
-        if (!isHeartbeat(rule) && !/\{\{[^}]*\$value\b/.test(rule.annotations?.description ?? '')) errors.push(`${where}: annotations.description does not show {{ $value }}`);
-        if (rule.annotations?.runbook_url !== runbook) errors.push(`${where}: runbook_url must be ${runbook}`);
-        else if (!existsSync(join(ROOT, runbook))) errors.push(`${where}: ${runbook} does not exist`);
-      }
+  for (const { file, rule } of alertRules()) {
+    const where = `${rel(file)}: ${rule.alert}`;
+    alerts.set(rule.alert, rel(file));
+    if (isHeartbeat(rule)) heartbeats.add(rule.alert);
+    const runbook = runbookOf(rule.alert);
+    if (!SEVERITIES.has(rule.labels?.severity) && !isHeartbeat(rule)) {
+      errors.push(`${where}: labels.severity must be critical or warning (heartbeat only with expr vector(1))`);
     }
+    if (!rule.annotations?.summary) errors.push(`${where}: no annotations.summary`);
+    if (!isHeartbeat(rule) && !/\{\{[^}]*\$value\b/.test(rule.annotations?.description ?? '')) errors.push(`${where}: annotations.description does not show {{ $value }}`);
+    if (rule.annotations?.runbook_url !== runbook) errors.push(`${where}: runbook_url must be ${runbook}`);
+    else if (!existsSync(join(ROOT, runbook))) errors.push(`${where}: ${runbook} does not exist`);
   }
   const cases = new Map(); // alert name → { fires, quiet }
   for (const file of ymlIn(TESTS)) {
